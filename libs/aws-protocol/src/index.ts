@@ -1,0 +1,6 @@
+export * from './aws-error';
+export * from './http-response';
+export * from './sigv4-verifier';
+export * from './aws-json';
+export * from './aws-query';
+export * from './node-request';

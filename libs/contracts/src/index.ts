@@ -1,0 +1,6 @@
+export * as storage from './generated/storage/v1/storage';
+export * as policy from './generated/policy/v1/policy';
+export * as metadata from './generated/metadata/v1/metadata';
+export * from './grpc-client';
+export * from './grpc-status';
+export * from './repository-name';

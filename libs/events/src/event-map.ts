@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+
+/** A git object id of all zeros: in a reference update, the ref was created (oldId) or deleted (newId). */
+export const ZERO_OBJECT_ID = '0000000000000000000000000000000000000000';
+
+/**
+ * Every event Cairn publishes, by name, with its payload. This is the one place an event is defined:
+ * producers and consumers both take their types from here.
+ */
+export interface EventMap {
+  'repository.created': {
+    repositoryId: string;
+    repositoryName: string;
+    accountId: string;
+    arn: string;
+    actorArn: string;
+  };
+  'repository.deleted': {
+    repositoryId: string;
+    repositoryName: string;
+    accountId: string;
+    actorArn: string;
+  };
+  /** One per push (or API write), listing every reference it moved. */
+  'references.updated': {
+    repositoryId: string;
+    repositoryName: string;
+    accountId: string;
+    actorArn: string;
+    updates: { ref: string; oldId: string; newId: string }[];
+  };
+}
+
+export type EventType = keyof EventMap;
+
+export interface EventEnvelope<K extends EventType = EventType> {
+  /** uuid; consumers drop an id they have already handled (delivery is at least once). */
+  id: string;
+  type: K;
+  /** ISO 8601, when the change was made (not when it was published). */
+  occurredAt: string;
+  /** Name of the service that made the change. */
+  source: string;
+  payload: EventMap[K];
+}
+
+/** Any event, as a union discriminated by `type`, so `switch (event.type)` narrows the payload. */
+export type AnyEventEnvelope = { [K in EventType]: EventEnvelope<K> }[EventType];
+
+// A Record over the keys makes adding an event to EventMap without listing it here a compile error.
+const EVENT_TYPE_SET: Record<EventType, true> = {
+  'repository.created': true,
+  'repository.deleted': true,
+  'references.updated': true,
+};
+
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as EventType[];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENT_TYPE_SET, value);
+}
+
+export function createEnvelope<K extends EventType>(source: string, type: K, payload: EventMap[K], occurredAt = new Date()): EventEnvelope<K> {
+  return { id: randomUUID(), type, occurredAt: occurredAt.toISOString(), source, payload };
+}
+
+/**
+ * The key that keeps one repository's events in order on a partitioned log (a Kafka message key).
+ * Events about no repository have none and may go to any partition.
+ */
+export function partitionKeyOf(envelope: EventEnvelope): string | undefined {
+  const payload = envelope.payload as { repositoryId?: unknown };
+  return typeof payload.repositoryId === 'string' && payload.repositoryId ? payload.repositoryId : undefined;
+}
+
+/**
+ * Reads an envelope from its JSON form (a log record), checking the fields every consumer relies on.
+ * The payload's shape is trusted: only Cairn's own relays write to the log.
+ */
+export function parseEnvelope(json: string | Buffer): AnyEventEnvelope {
+  const value = JSON.parse(json.toString()) as Partial<EventEnvelope>;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof value.id !== 'string' ||
+    !isEventType(value.type) ||
+    typeof value.occurredAt !== 'string' ||
+    typeof value.source !== 'string' ||
+    typeof value.payload !== 'object' ||
+    value.payload === null
+  ) {
+    throw new Error(`not a Cairn event envelope: ${json.toString().slice(0, 200)}`);
+  }
+  return value as AnyEventEnvelope;
+}

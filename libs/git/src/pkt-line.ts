@@ -1,0 +1,55 @@
+import { GitCommandError, GitErrorCode } from './git.errors';
+
+/** Largest pkt-line git allows: 65520 bytes including the 4-byte length. */
+export const MAX_PKT_LENGTH = 65520;
+export const FLUSH_PKT = Buffer.from('0000');
+export const DELIM_PKT = Buffer.from('0001');
+
+export function encodePktLine(payload: string | Buffer): Buffer {
+  const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  const length = data.length + 4;
+  if (length > MAX_PKT_LENGTH) throw new GitCommandError(GitErrorCode.InvalidArgument, 'pkt-line too long');
+  return Buffer.concat([Buffer.from(length.toString(16).padStart(4, '0')), data]);
+}
+
+/** Side-band channels: 1 = pack data, 2 = progress, 3 = fatal error. */
+export function encodeSideband(channel: 1 | 2 | 3, payload: string | Buffer): Buffer {
+  const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  return encodePktLine(Buffer.concat([Buffer.from([channel]), data]));
+}
+
+export type PktLine = { kind: 'data'; payload: Buffer } | { kind: 'flush' } | { kind: 'delim' } | { kind: 'response-end' };
+
+/**
+ * Incremental pkt-line reader: feed it bytes as they arrive, take complete lines out.
+ * Malformed lengths are an error rather than a guess, because what follows them is unknowable.
+ */
+export class PktLineReader {
+  private buffer: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+  }
+
+  /** The next complete pkt-line, or undefined when more bytes are needed. */
+  next(): PktLine | undefined {
+    if (this.buffer.length < 4) return undefined;
+    const header = this.buffer.subarray(0, 4).toString('latin1');
+    if (!/^[0-9a-f]{4}$/.test(header)) throw new GitCommandError(GitErrorCode.MalformedPktLine, `malformed pkt-line length ${JSON.stringify(header)}`);
+    const length = parseInt(header, 16);
+    if (length === 0 || length === 1 || length === 2) {
+      this.buffer = this.buffer.subarray(4);
+      return length === 0 ? { kind: 'flush' } : length === 1 ? { kind: 'delim' } : { kind: 'response-end' };
+    }
+    if (length < 4 || length > MAX_PKT_LENGTH) throw new GitCommandError(GitErrorCode.MalformedPktLine, `pkt-line length ${length} out of range`);
+    if (this.buffer.length < length) return undefined;
+    const payload = this.buffer.subarray(4, length);
+    this.buffer = this.buffer.subarray(length);
+    return { kind: 'data', payload };
+  }
+
+  /** Bytes received but not consumed as pkt-lines (e.g. the pack after the command list). */
+  rest(): Buffer {
+    return this.buffer;
+  }
+}

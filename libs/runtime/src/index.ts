@@ -1,0 +1,7 @@
+export * from './config';
+export * from './logger';
+export * from './grpc-server';
+export * from './metrics-server';
+export * from './database';
+export * from './service-main';
+export * from './grpc-handlers';

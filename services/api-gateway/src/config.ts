@@ -1,0 +1,14 @@
+import { int, loadConfig, str } from '@cairn/runtime';
+
+export const gatewayConfigSchema = {
+  host: str('CAIRN_API_HOST', '127.0.0.1'),
+  port: int('CAIRN_API_PORT', 0),
+  policyAddress: str('CAIRN_POLICY_ADDR'),
+  metadataAddress: str('CAIRN_METADATA_ADDR'),
+  /** Largest API request body accepted (PutFile carries up to 6 MB, base64-encoded). */
+  maxBodyBytes: int('CAIRN_API_MAX_BODY_BYTES', 10 * 1024 * 1024),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+export const loadGatewayConfig = () => loadConfig(gatewayConfigSchema);
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { status as GrpcCode } from '@grpc/grpc-js';
+import {
+  accessDenied,
+  AwsError,
+  AwsHttpResponse,
+  awsJsonErrorResponse,
+  awsJsonResponse,
+  newRequestId,
+  parseAwsJsonRequest,
+  SignedRequest,
+  signedRequestFromNode,
+  unknownOperation,
+} from '@cairn/aws-protocol';
+import { callUnary, domainCodeOf, isGrpcError, policy } from '@cairn/contracts';
+import { Logger } from '@cairn/runtime';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { Upstreams } from '../upstreams';
+import { RepositoryOperations } from '../codecommit/repository-operations';
+import { Operation } from '../codecommit/operation';
+
+const CODECOMMIT_TARGET = 'CodeCommit_20150413';
+
+/**
+ * The public AWS-style API on POST /: read the body (bounded), verify SigV4 with the policy
+ * service, authorize the operation on its resource, dispatch, and answer in the awsJson shapes
+ * the SDKs parse.
+ */
+@Injectable()
+export class GatewayHttpController {
+  private readonly logger = new Logger('api-gateway');
+  private readonly operations: Record<string, Operation>;
+  private server?: Server;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly upstreams: Upstreams,
+    repositories: RepositoryOperations,
+  ) {
+    this.operations = { ...repositories.operations };
+  }
+
+  async listen(): Promise<number> {
+    this.server = createServer((req, res) => void this.dispatch(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(this.config.port, this.config.host, resolve));
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : this.config.port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    const requestId = newRequestId();
+    let response: AwsHttpResponse;
+    try {
+      if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') throw new AwsError('UnknownOperationException', 'Only POST / is served', { statusCode: 404 });
+      const body = await readBody(req, this.config.maxBodyBytes);
+      const signed = signedRequestFromNode(req, body);
+      const caller = await this.authenticate(signed);
+      const { operation, input } = parseAwsJsonRequest(signed, CODECOMMIT_TARGET);
+      const handler = Object.hasOwn(this.operations, operation) ? this.operations[operation] : undefined;
+      if (!handler) throw unknownOperation(`${CODECOMMIT_TARGET}.${operation}`);
+      const action = `codecommit:${operation}`;
+      const resource = await handler.resource(input);
+      const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context: {} });
+      if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
+      response = awsJsonResponse(await handler.run(input, caller), requestId);
+    } catch (error) {
+      const awsError = toAwsError(error);
+      if (awsError.statusCode >= 500) this.logger.error('request failed', { error, requestId });
+      response = awsJsonErrorResponse(awsError, requestId);
+    }
+    res.writeHead(response.status, response.headers).end(response.body);
+  }
+
+  private async authenticate(signed: SignedRequest): Promise<policy.Principal> {
+    const verdict = await callUnary(this.upstreams.policy, this.upstreams.policy.verifySignature, { ...signed, allowedServices: ['codecommit'] });
+    if (!verdict.principal) throw new AwsError(verdict.errorCode || 'InvalidSignatureException', verdict.errorMessage, { statusCode: verdict.errorStatus || 400 });
+    return verdict.principal;
+  }
+}
+
+/** Domain errors from the services carry the CodeCommit code they map to; the rest are ours. */
+function toAwsError(error: unknown): AwsError {
+  if (error instanceof AwsError) return error;
+  if (error instanceof RequestTooLarge) return new AwsError('ValidationException', error.message, { statusCode: 413 });
+  if (isGrpcError(error)) {
+    const code = domainCodeOf(error);
+    if (code && code.endsWith('Exception')) return new AwsError(code, error.details);
+    if (error.code === GrpcCode.UNAVAILABLE || error.code === GrpcCode.DEADLINE_EXCEEDED) return new AwsError('ServiceUnavailableException', 'Service unavailable, try again later', { statusCode: 503 });
+  }
+  return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', { statusCode: 500 });
+}
+
+class RequestTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new RequestTooLarge(`Request body exceeds ${limit} bytes`));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.destroy();
+        reject(new RequestTooLarge(`Request body exceeds ${limit} bytes`));
+      } else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { GIT_PROTOCOL_CONFIG, loadGitProtocolConfig } from './config';
+import { Upstreams } from './upstreams/upstreams';
+import { GitCredentialsAuthenticator } from './auth/git-credentials.authenticator';
+import { GitAuthorizer } from './auth/authorizer';
+import { SmartHttpController } from './smart-http/smart-http.http.controller';
+import { FrontDoor } from './front-door/front-door';
+
+@Module({
+  providers: [
+    { provide: GIT_PROTOCOL_CONFIG, useFactory: loadGitProtocolConfig },
+    Upstreams,
+    GitCredentialsAuthenticator,
+    GitAuthorizer,
+    SmartHttpController,
+    FrontDoor,
+  ],
+})
+export class GitProtocolModule {}

@@ -1,0 +1,24 @@
+import { int, loadConfig, str } from '@cairn/runtime';
+
+export const gitProtocolConfigSchema = {
+  host: str('CAIRN_HTTP_HOST', '127.0.0.1'),
+  port: int('CAIRN_HTTP_PORT', 8080),
+  policyAddress: str('CAIRN_POLICY_ADDR'),
+  metadataAddress: str('CAIRN_METADATA_ADDR'),
+  storageAddress: str('CAIRN_STORAGE_ADDR'),
+  /** The API gateway, for every path that is not git (all-in-one: this service is the front door). */
+  apiGatewayUrl: str('CAIRN_API_GATEWAY_URL', ''),
+  /** Largest push accepted, in bytes. */
+  maxPushBytes: int('CAIRN_MAX_PUSH_BYTES', 5 * 1024 * 1024 * 1024),
+};
+
+export type GitProtocolConfig = ReturnType<typeof loadGitProtocolConfig>;
+export const loadGitProtocolConfig = () => {
+  const config = loadConfig(gitProtocolConfigSchema);
+  // Plain HTTP carries passwords in the clear: only loopback may serve it.
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && !process.env.CAIRN_TLS_TERMINATED) {
+    throw new Error(`refusing to serve plain HTTP on ${config.host}: bind loopback, or terminate TLS in front and set CAIRN_TLS_TERMINATED=1`);
+  }
+  return config;
+};
+export const GIT_PROTOCOL_CONFIG = Symbol('GIT_PROTOCOL_CONFIG');

@@ -1,0 +1,224 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { status } from '@grpc/grpc-js';
+import { callUnary, isGrpcError, metadata, policy, repositoryNameProblem, storage } from '@cairn/contracts';
+import { GitCommandError, isValidGitProtocol, parseReceiveRequestHead, PktLineReader, ReceiveRequestHead } from '@cairn/git';
+import { Logger } from '@cairn/runtime';
+import { GitAuthorizer, GitAction } from '../auth/authorizer';
+import { GitCredentialsAuthenticator } from '../auth/git-credentials.authenticator';
+import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
+import { Upstreams } from '../upstreams/upstreams';
+import { progressMessage, refusedPushReport } from './report-status';
+import { GIT_NO_CACHE_HEADERS, pumpBodyToCall, pumpCallToResponse } from './storage-bridge';
+import { encodePktLine, FLUSH_PKT } from '@cairn/git';
+
+const ROUTE = /^\/v1\/repos\/([^/]+)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+/** The command list of a push (before its pack) is small; this bounds what is held in memory. */
+const MAX_PUSH_HEAD_BYTES = 32 * 1024 * 1024;
+/** A fetch request lists wants and haves; git's own http-backend buffers at most 10 MB. */
+const MAX_UPLOAD_REQUEST_BYTES = 100 * 1024 * 1024;
+
+type Service = 'git-upload-pack' | 'git-receive-pack';
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Git smart HTTP at /v1/repos/<name>: authentication, authorization, then bytes to storage. */
+@Injectable()
+export class SmartHttpController {
+  private readonly logger = new Logger('git-protocol');
+
+  constructor(
+    @Inject(GIT_PROTOCOL_CONFIG) private readonly config: GitProtocolConfig,
+    private readonly upstreams: Upstreams,
+    private readonly authenticator: GitCredentialsAuthenticator,
+    private readonly authorizer: GitAuthorizer,
+  ) {}
+
+  matches(path: string): boolean {
+    return path.startsWith('/v1/repos/');
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) res.writeHead(error.status, { 'Content-Type': 'text/plain; charset=utf-8', ...GIT_NO_CACHE_HEADERS, ...error.headers }).end(`${error.message}\n`);
+        else res.destroy();
+        req.resume();
+        return;
+      }
+      this.logger.error('git request failed', { error, url: req.url });
+      if (!res.headersSent) res.writeHead(isGrpcError(error, status.UNAVAILABLE) ? 503 : 500, { 'Content-Type': 'text/plain' }).end('internal error\n');
+      else res.destroy();
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = ROUTE.exec(url.pathname);
+    if (!match) throw new HttpError(404, 'not found');
+    const repositoryName = decodeURIComponent(match[1]);
+    const endpoint = match[2];
+    let service: Service;
+    if (endpoint === 'info/refs') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET' });
+      const requested = url.searchParams.get('service');
+      if (requested !== 'git-upload-pack' && requested !== 'git-receive-pack') throw new HttpError(400, 'only the smart HTTP protocol is supported (service=git-upload-pack or git-receive-pack)');
+      service = requested;
+    } else {
+      if (req.method !== 'POST') throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
+      service = endpoint as Service;
+      if (req.headers['content-type'] !== `application/x-${service}-request`) throw new HttpError(415, `expected Content-Type application/x-${service}-request`);
+    }
+    const problem = repositoryNameProblem(repositoryName);
+    if (problem) throw new HttpError(400, problem);
+    const gitProtocol = String(req.headers['git-protocol'] ?? '');
+    if (gitProtocol && !isValidGitProtocol(gitProtocol)) throw new HttpError(400, 'invalid Git-Protocol header');
+
+    const principal = await this.authenticator.authenticate(req.headers.authorization);
+    if (!principal) throw new HttpError(401, 'authentication required', { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' });
+    const action: GitAction = service === 'git-upload-pack' ? 'codecommit:GitPull' : 'codecommit:GitPush';
+    const arn = await this.authorizer.repositoryArn(repositoryName);
+    // Authorization comes before the lookup, so a caller without access cannot probe which names exist.
+    if (!(await this.authorizer.isAllowed(principal, action, arn))) throw new HttpError(403, `${principal.arn} is not authorized to perform ${action} on ${arn}`);
+    const repository = await this.lookup(repositoryName);
+
+    if (endpoint === 'info/refs') return this.infoRefs(req, res, repository, service, gitProtocol);
+    if (service === 'git-upload-pack') return this.uploadPack(req, res, repository, gitProtocol);
+    return this.receivePack(req, res, repository, gitProtocol, principal, arn);
+  }
+
+  private async lookup(repositoryName: string): Promise<metadata.RepositoryMetadata> {
+    try {
+      const { repository } = await callUnary(this.upstreams.metadata, this.upstreams.metadata.getRepository, { repositoryName });
+      if (!repository) throw new HttpError(404, `repository ${repositoryName} does not exist`);
+      return repository;
+    } catch (error) {
+      if (isGrpcError(error, status.NOT_FOUND)) throw new HttpError(404, `repository ${repositoryName} does not exist`);
+      throw error;
+    }
+  }
+
+  private async infoRefs(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, service: Service, gitProtocol: string): Promise<void> {
+    const call = this.upstreams.storage.infoRefs({
+      repositoryId: repository.repositoryId,
+      service: service === 'git-upload-pack' ? storage.GitService.GIT_SERVICE_UPLOAD_PACK : storage.GitService.GIT_SERVICE_RECEIVE_PACK,
+      gitProtocol,
+    });
+    // Protocol v2 starts with the capability advertisement; v0/v1 need the smart-HTTP preamble.
+    const v2 = /(^|:)version=2(:|$)/.test(gitProtocol) && service === 'git-upload-pack';
+    const prefix = v2 ? undefined : Buffer.concat([encodePktLine(`# service=${service}\n`), FLUSH_PKT]);
+    await pumpCallToResponse(call, req, res, { 'Content-Type': `application/x-${service}-advertisement`, ...GIT_NO_CACHE_HEADERS }, prefix);
+  }
+
+  private async uploadPack(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, gitProtocol: string): Promise<void> {
+    const call = this.upstreams.storage.uploadPack();
+    call.write({ header: { repositoryId: repository.repositoryId, gitProtocol }, data: Buffer.alloc(0) });
+    const body = requestBody(req);
+    pumpBodyToCall(body, call, (data) => ({ header: undefined, data }), () => {
+      call.cancel();
+      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain' }).end('fetch request too large\n');
+    }, MAX_UPLOAD_REQUEST_BYTES);
+    await pumpCallToResponse(call, req, res, { 'Content-Type': 'application/x-git-upload-pack-result', ...GIT_NO_CACHE_HEADERS });
+  }
+
+  private async receivePack(
+    req: IncomingMessage,
+    res: ServerResponse,
+    repository: metadata.RepositoryMetadata,
+    gitProtocol: string,
+    principal: policy.Principal,
+    arn: string,
+  ): Promise<void> {
+    const body = requestBody(req);
+    const { head, consumed } = await readPushHead(body);
+    const refs = head.commands.map((c) => c.ref);
+    const denied = await this.authorizer.deniedReferences(principal, arn, refs);
+    const headers = { 'Content-Type': 'application/x-git-receive-pack-result', ...GIT_NO_CACHE_HEADERS };
+    if (denied.length > 0) {
+      // Read the rest of the upload so the client sees our report rather than a reset connection.
+      body.resume();
+      await new Promise((resolve) => body.once('end', resolve).once('error', resolve));
+      res.writeHead(200, headers).end(refusedPushReport(refs, new Set(denied), head.capabilities));
+      return;
+    }
+    const call = this.upstreams.storage.receivePack();
+    call.write({
+      header: { repositoryId: repository.repositoryId, gitProtocol, actorArn: principal.arn, repositoryName: repository.repositoryName, accountId: repository.accountId },
+      data: Buffer.alloc(0),
+    });
+    call.write({ header: undefined, data: consumed });
+    pumpBodyToCall(body, call, (data) => ({ header: undefined, data }), () => {
+      call.cancel();
+      res.destroy();
+    }, this.config.maxPushBytes - consumed.length);
+    const plural = refs.length === 1 ? '' : 's';
+    await pumpCallToResponse(call, req, res, headers, progressMessage(`Cairn: ${refs.length} ref update${plural} authorized for ${principal.name}`, head.capabilities));
+  }
+}
+
+function requestBody(req: IncomingMessage): Readable {
+  const encoding = String(req.headers['content-encoding'] ?? '').toLowerCase();
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
+    const gunzip = createGunzip();
+    req.pipe(gunzip);
+    return gunzip;
+  }
+  if (encoding && encoding !== 'identity') throw new HttpError(415, `unsupported Content-Encoding ${encoding}`);
+  return req;
+}
+
+/** Reads until the push's command list is complete; returns it and every byte read so far. */
+function readPushHead(body: Readable): Promise<{ head: ReceiveRequestHead; consumed: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const reader = new PktLineReader();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      reader.push(chunk);
+      try {
+        const head = parseReceiveRequestHead(reader);
+        if (head) {
+          cleanup();
+          body.pause();
+          resolve({ head, consumed: Buffer.concat(chunks) });
+        } else if (size > MAX_PUSH_HEAD_BYTES) {
+          cleanup();
+          reject(new HttpError(413, 'push command list too large'));
+        }
+      } catch (error) {
+        cleanup();
+        reject(error instanceof GitCommandError ? new HttpError(400, error.message) : error);
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(new HttpError(400, 'push request ended before its command list'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new HttpError(400, `bad request body: ${error.message}`));
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+  });
+}

@@ -1,0 +1,40 @@
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { createEventLog } from '@cairn/events';
+import { loadStorageConfig, STORAGE_CONFIG, StorageConfig } from './config';
+import { RepositoryStore } from './repositories/repository-store';
+import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
+import { HooksInstaller } from './ref-journal/hooks-installer';
+import { RefJournal } from './ref-journal/ref-journal';
+import { ENVELOPE_PUBLISHER, JournalRelay } from './ref-journal/journal-relay';
+import { TransportGrpcController } from './transport/transport.grpc.controller';
+
+@Module({
+  providers: [
+    { provide: STORAGE_CONFIG, useFactory: loadStorageConfig },
+    {
+      provide: ENVELOPE_PUBLISHER,
+      inject: [STORAGE_CONFIG],
+      useFactory: (config: StorageConfig) => (config.eventLogUrl ? createEventLog(config.eventLogUrl) : null),
+    },
+    RepositoryStore,
+    RepositoriesGrpcController,
+    HooksInstaller,
+    RefJournal,
+    JournalRelay,
+    TransportGrpcController,
+  ],
+})
+export class GitStorageModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly hooks: HooksInstaller,
+    private readonly journal: RefJournal,
+    private readonly relay: JournalRelay,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.hooks.install();
+    await this.journal.init();
+    this.relay.start();
+  }
+}
+

@@ -1,0 +1,23 @@
+import { storage } from '@cairn/contracts';
+import { runService } from '@cairn/runtime';
+import { GitStorageModule } from './app.module';
+import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
+import { TransportGrpcController } from './transport/transport.grpc.controller';
+
+void runService({
+  name: 'git-storage',
+  module: GitStorageModule,
+  grpc: (app) => {
+    const repositories = app.get(RepositoriesGrpcController);
+    const transport = app.get(TransportGrpcController);
+    const implementation: storage.GitStorageServer = {
+      createRepository: repositories.createRepository,
+      deleteRepository: repositories.deleteRepository,
+      listRefs: repositories.listRefs,
+      infoRefs: (call) => void transport.infoRefs(call),
+      uploadPack: (call) => void transport.uploadPack(call),
+      receivePack: (call) => void transport.receivePack(call),
+    };
+    return [{ definition: storage.GitStorageService, implementation }];
+  },
+});

@@ -1,0 +1,67 @@
+import type { Readable, Writable } from 'node:stream';
+import type { ServerDuplexStream, ServerWritableStream } from '@grpc/grpc-js';
+import { GitProcess } from '@cairn/git';
+
+/**
+ * Copies git's stdout into a gRPC response stream with backpressure: when the client side is
+ * slow, git is paused rather than its output buffered. Resolves when stdout has ended.
+ */
+export function pumpStdoutToCall<T>(stdout: Readable, call: ServerWritableStream<unknown, T> | ServerDuplexStream<unknown, T>, wrap: (chunk: Buffer) => T): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stdout.on('data', (chunk: Buffer) => {
+      if (!call.write(wrap(chunk))) {
+        stdout.pause();
+        call.once('drain', () => stdout.resume());
+      }
+    });
+    stdout.once('end', resolve);
+    stdout.once('error', reject);
+  });
+}
+
+/**
+ * Feeds request chunks from a gRPC stream into git's stdin with backpressure. The first
+ * message (the header) has already been consumed by the caller.
+ */
+export function pumpCallToStdin<Req>(call: ServerDuplexStream<Req, unknown>, stdin: Writable, unwrap: (message: Req) => Buffer | undefined): void {
+  call.on('data', (message: Req) => {
+    const data = unwrap(message);
+    if (!data || data.length === 0) return;
+    if (!stdin.write(data)) {
+      call.pause();
+      stdin.once('drain', () => call.resume());
+    }
+  });
+  call.once('end', () => stdin.end());
+  // firstMessage() paused the stream after the header; flow again now that data has a home.
+  call.resume();
+}
+
+/** Kills git when the caller goes away: an aborted clone or push must not leave git running. */
+export function killOnCancel(call: { once(event: 'cancelled' | 'error', fn: () => void): unknown }, git: GitProcess): void {
+  call.once('cancelled', () => git.kill());
+  call.once('error', () => git.kill());
+}
+
+/** Reads the first message of a client stream (the header). */
+export function firstMessage<Req>(call: ServerDuplexStream<Req, unknown>): Promise<Req> {
+  return new Promise((resolve, reject) => {
+    const onData = (m: Req) => {
+      cleanup();
+      call.pause();
+      resolve(m);
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(new Error('stream ended before its header'));
+    };
+    const cleanup = () => {
+      call.off('data', onData);
+      call.off('end', onEnd);
+      call.off('error', onEnd);
+    };
+    call.on('data', onData);
+    call.once('end', onEnd);
+    call.once('error', onEnd);
+  });
+}

@@ -1,0 +1,10 @@
+import { policy } from '@cairn/contracts';
+import { runService } from '@cairn/runtime';
+import { PolicyModule } from './app.module';
+import { PolicyGrpcController } from './policy.grpc.controller';
+
+void runService({
+  name: 'policy',
+  module: PolicyModule,
+  grpc: (app) => [{ definition: policy.PolicyService, implementation: app.get(PolicyGrpcController).implementation }],
+});

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GrpcStatus, policy, RpcError } from '@cairn/contracts';
+import { unary } from '@cairn/runtime';
+import { AuthorizationService } from './authorization/authorization.service';
+import { CredentialsService } from './credentials/credentials.service';
+import { IdentityRepository } from './account/identity.repository';
+import { POLICY_CONFIG, PolicyConfig } from './config';
+
+@Injectable()
+export class PolicyGrpcController {
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly credentials: CredentialsService,
+    private readonly identities: IdentityRepository,
+    @Inject(POLICY_CONFIG) private readonly config: PolicyConfig,
+  ) {}
+
+  readonly implementation: policy.PolicyServer = {
+    authorize: unary((req: policy.AuthorizeRequest) => this.authorization.authorize(req)),
+    verifyGitCredential: unary(async (req: policy.VerifyGitCredentialRequest) => {
+      const principal = await this.credentials.verifyGitCredential(req.username, req.password);
+      return { valid: principal !== undefined, principal };
+    }),
+    verifySignature: unary((req: policy.VerifySignatureRequest) => this.credentials.verifySignature(req)),
+    getAccount: unary(async () => {
+      const account = await this.identities.findAccount();
+      if (!account) throw new RpcError(GrpcStatus.UNAVAILABLE, 'NotBootstrapped', 'the account is not set up yet');
+      return { accountId: account.accountId, region: this.config.region };
+    }),
+  };
+}

@@ -1,0 +1,41 @@
+import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createEventLog, EventLog, OUTBOX_ENTITIES, OutboxRelay } from '@cairn/events';
+import { openDatabase } from '@cairn/runtime';
+import { loadMetadataConfig, METADATA_CONFIG, MetadataConfig } from './config';
+import { OUTBOX_KICK, Upstreams } from './upstreams';
+import { RepositoryEntity } from './repositories/repository.entity';
+import { RepositoryRepository } from './repositories/repository.repository';
+import { RepositoriesService } from './repositories/repositories.service';
+import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
+
+const EVENT_LOG = Symbol('EVENT_LOG');
+
+@Module({
+  providers: [
+    { provide: METADATA_CONFIG, useFactory: loadMetadataConfig },
+    { provide: DataSource, inject: [METADATA_CONFIG], useFactory: (c: MetadataConfig) => openDatabase(c.databaseUrl, [RepositoryEntity, ...OUTBOX_ENTITIES]) },
+    { provide: EVENT_LOG, inject: [METADATA_CONFIG], useFactory: (c: MetadataConfig) => createEventLog(c.eventLogUrl) },
+    { provide: OutboxRelay, inject: [DataSource, EVENT_LOG], useFactory: (dataSource: DataSource, eventLog: EventLog) => new OutboxRelay({ dataSource, eventLog }) },
+    { provide: OUTBOX_KICK, inject: [OutboxRelay], useFactory: (relay: OutboxRelay) => () => relay.kick() },
+    Upstreams,
+    RepositoryRepository,
+    RepositoriesService,
+    RepositoriesGrpcController,
+  ],
+})
+export class RepoMetadataModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly db: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.db.destroy();
+  }
+}
