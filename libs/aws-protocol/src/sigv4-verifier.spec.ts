@@ -225,6 +225,7 @@ describe('verifySigV4', () => {
 
   it.each([
     ['a SigV2 header', 'AWS AKIAEXAMPLE:c2lnbmF0dXJl', /requires 'Credential' parameter\. .*requires 'Signature' parameter\. .*requires 'SignedHeaders' parameter/],
+    ['a bare algorithm', 'AWS4-HMAC-SHA256', /requires 'Credential' parameter/],
     ['a missing Signature', `AWS4-HMAC-SHA256 Credential=${KEY}/20250304/xx-test-1/codecommit/aws4_request, SignedHeaders=host;x-amz-date`, /requires 'Signature' parameter/],
     ['a pair without "="', `AWS4-HMAC-SHA256 Credential= ${KEY}/20250304/xx-test-1/codecommit/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`, /not a valid key=value pair \(missing equal-sign\)/],
     ['a short credential', 'AWS4-HMAC-SHA256 Credential=AKIA/20250304/xx-test-1, SignedHeaders=host;x-amz-date, Signature=00', /5 slash-delimited elements/],
@@ -255,10 +256,14 @@ describe('verifySigV4', () => {
     expect((await rejection(verifySigV4(badDate, lookup(), OPTS))).message).toMatch(/ISO-8601 'basic format'/);
   });
 
-  it('rejects a signed header that is not in the request', async () => {
+  it('rejects a signed header that is not in the request, inherited names included', async () => {
     const req = await signed({ headers: { ...cliHeaders, 'x-custom': 'v' } });
     delete req.headers['x-custom'];
     expect((await rejection(verifySigV4(req, lookup(), OPTS))).code).toBe('IncompleteSignatureException');
+
+    const inherited = await signed({ headers: cliHeaders });
+    inherited.headers['authorization'] = inherited.headers['authorization']!.replace('SignedHeaders=', 'SignedHeaders=constructor;');
+    expect((await rejection(verifySigV4(inherited, lookup(), OPTS))).code).toBe('IncompleteSignatureException');
   });
 
   it('accepts a clock skew under five minutes either way', async () => {

@@ -88,7 +88,7 @@ export async function verifySigV4<P>(
     }
   }
   for (const name of auth.signedHeaders) {
-    if (req.headers[name] === undefined) {
+    if (!Object.hasOwn(req.headers, name)) {
       throw incompleteSignature(`Header '${name}' is listed in SignedHeaders but is missing from the request.`);
     }
   }
@@ -109,7 +109,7 @@ function parseAuthorization(header: string, amzDate: string | undefined): Parsed
   const space = trimmed.indexOf(' ');
   const algorithm = space === -1 ? trimmed : trimmed.slice(0, space);
   const params = new Map<string, string>();
-  if (algorithm === ALGORITHM) {
+  if (algorithm === ALGORITHM && space !== -1) {
     for (const token of trimmed.slice(space + 1).split(/[\s,]+/).filter(Boolean)) {
       const eq = token.indexOf('=');
       if (eq === -1) {

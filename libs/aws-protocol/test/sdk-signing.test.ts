@@ -196,6 +196,8 @@ describe('@aws-sdk/client-iam against verifySigV4 + awsQuery', () => {
     const out = await iam().send(new GetUserCommand({ UserName: 'alice' }));
     expect(out.User).toEqual(alice);
     expect(out.$metadata.requestId).toBe(fake.seen[0]!.requestId);
+    // With a custom endpoint the SDK scopes IAM to the configured region, not AWS's global us-east-1.
+    expect(fake.seen[0]!.credentialScope).toMatch(new RegExp(`^\\d{8}/${REGION}/iam/aws4_request$`));
   });
 
   it('round-trips member lists both ways', async () => {

@@ -1,0 +1,127 @@
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface AdminCredentials {
+  accountId: string;
+  region: string;
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  gitUsername: string;
+  gitPassword: string;
+  sshPort: number;
+  userArn: string;
+}
+
+export interface ServiceEntry {
+  name: string;
+  pid: number;
+  grpcPort: number;
+  metricsPort: number;
+  zone?: string;
+  dataDir?: string;
+}
+
+const ROOT = resolve(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/**
+ * The all-in-one stack as a user starts it (`npm start` runs the same supervisor), in a private
+ * data directory on free ports. Requires `npm run build` (npm test does it first).
+ */
+export class Stack {
+  private process?: ChildProcess;
+  output = '';
+  httpPort = 0;
+  sshPort = 0;
+
+  constructor(readonly dataDir: string = mkdtempSync(join(tmpdir(), 'cairn-e2e-'))) {}
+
+  async start(timeoutMs = 180_000): Promise<void> {
+    this.httpPort ||= await freePort();
+    this.sshPort ||= await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'services/supervisor/dist/main.js')], {
+      env: { ...process.env, CAIRN_DATA_DIR: this.dataDir, CAIRN_HTTP_PORT: String(this.httpPort), CAIRN_SSH_PORT: String(this.sshPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process = child;
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`stack not ready in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        this.output += chunk.toString();
+        if (/ready/.test(this.output)) {
+          clearTimeout(timer);
+          res();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        rej(new Error(`stack exited with ${code}:\n${this.output}`));
+      });
+    });
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  credentials(): AdminCredentials {
+    return JSON.parse(readFileSync(join(this.dataDir, 'admin-credentials.json'), 'utf8')) as AdminCredentials;
+  }
+
+  services(): ServiceEntry[] {
+    return JSON.parse(readFileSync(join(this.dataDir, 'run', 'services.json'), 'utf8')) as ServiceEntry[];
+  }
+
+  /** An HTTPS-credential clone URL for a repository. */
+  gitUrl(repositoryName: string, creds = this.credentials()): string {
+    return `http://${encodeURIComponent(creds.gitUsername)}:${encodeURIComponent(creds.gitPassword)}@127.0.0.1:${this.httpPort}/v1/repos/${repositoryName}`;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((res) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        res();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+/** Runs git with no user or system configuration, as a fresh client machine would. */
+export function gitResult(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync('git', args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LANG: 'C', ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 600_000,
+  });
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs git and returns its stdout; a failure throws with git's own message. */
+export function git(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): string {
+  const result = gitResult(args, options);
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  return result.stdout;
+}

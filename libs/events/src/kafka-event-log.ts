@@ -1,0 +1,238 @@
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
+import { Wakeup, handleWithRetry } from './delivery';
+import {
+  consoleEventsLogger,
+  DEFAULT_BACKOFF,
+  errorMessage,
+  type Backoff,
+  type EventHandler,
+  type EventLog,
+  type EventsLogger,
+  type SubscribeOptions,
+  type Subscription,
+} from './event-log';
+import { parseEnvelope, partitionKeyOf, type EventEnvelope } from './event-map';
+
+export const DEFAULT_EVENTS_TOPIC = 'cairn.events';
+
+export interface KafkaEventLogOptions {
+  brokers: string[];
+  /** Created on first use when missing. */
+  topic?: string;
+  clientId?: string;
+  /** For the topic when this log creates it. */
+  numPartitions?: number;
+  /** -1: the broker's default.replication.factor. */
+  replicationFactor?: number;
+  backoff?: Backoff;
+  logger?: EventsLogger;
+  /** TLS, SASL and the like, passed to kafkajs as they are. */
+  kafka?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator'>;
+  /** How long subscribe() waits for the consumer to join its group. */
+  joinTimeoutMs?: number;
+}
+
+/**
+ * The event log on a Kafka topic. The message key is the repository id when the event has one, so
+ * a repository's events share a partition and keep their order; the value is the envelope as JSON.
+ */
+export class KafkaEventLog implements EventLog {
+  readonly topic: string;
+  private readonly kafka: Kafka;
+  private readonly logger: EventsLogger;
+  private readonly backoff: Backoff;
+  private topicReady: Promise<void> | undefined;
+  private producerReady: Promise<Producer> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+
+  constructor(private readonly options: KafkaEventLogOptions) {
+    if (options.brokers.length === 0) throw new Error('KafkaEventLog needs at least one broker');
+    this.topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
+    this.logger = options.logger ?? consoleEventsLogger;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.kafka = new Kafka({
+      ...options.kafka,
+      clientId: options.clientId ?? 'cairn',
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.logKafka(entry),
+    });
+  }
+
+  async publish(events: readonly EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.ensureTopic();
+    const producer = await this.producer();
+    await producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: events.map((event) => ({
+        key: partitionKeyOf(event) ?? event.id,
+        value: JSON.stringify(event),
+        headers: { 'cairn-event-id': event.id, 'cairn-event-type': event.type },
+      })),
+    });
+  }
+
+  async subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+    await this.ensureTopic();
+    const fromBeginning = options.fromBeginning ?? false;
+    if (!fromBeginning) await this.startNewGroupAtEnd(groupId);
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    const subscription = new KafkaSubscription(consumer, groupId, handler, this.backoff, this.logger, () => this.subscriptions.delete(subscription));
+    this.subscriptions.add(subscription);
+    try {
+      await subscription.start(this.topic, fromBeginning, this.options.joinTimeoutMs ?? 60_000);
+    } catch (error) {
+      await subscription.stop();
+      throw error;
+    }
+    return subscription;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.stop()));
+      const producer = await this.producerReady?.catch(() => undefined);
+      this.producerReady = undefined;
+      await producer?.disconnect();
+    })();
+    return this.closing;
+  }
+
+  private ensureTopic(): Promise<void> {
+    this.topicReady ??= this.withAdmin(async (admin) => {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: this.topic, numPartitions: this.options.numPartitions ?? 6, replicationFactor: this.options.replicationFactor ?? -1 }],
+      });
+    }).catch((error: unknown) => {
+      this.topicReady = undefined;
+      throw error;
+    });
+    return this.topicReady;
+  }
+
+  /**
+   * A group that has never committed would otherwise start at the end as of its first fetch, some
+   * time after subscribe() returned; committing the current end now makes "events published after
+   * subscribe() resolved" exact.
+   */
+  private async startNewGroupAtEnd(groupId: string): Promise<void> {
+    await this.withAdmin(async (admin) => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
+      if (committed && committed.partitions.some((p) => Number(p.offset) >= 0)) return;
+      const ends = await admin.fetchTopicOffsets(this.topic);
+      try {
+        await admin.setOffsets({ groupId, topic: this.topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      } catch (error) {
+        // Another member is already running this group; its position stands.
+        this.logger.info('kafka event log: group already active; joining at its position', { groupId, error: errorMessage(error) });
+      }
+    });
+  }
+
+  private producer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      // One request in flight keeps a batch's order through retries.
+      const producer = this.kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      return producer;
+    })().catch((error: unknown) => {
+      this.producerReady = undefined;
+      throw error;
+    });
+    return this.producerReady;
+  }
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private logKafka({ level, namespace, log }: LogEntry): void {
+    const { message, timestamp: _timestamp, ...fields } = log;
+    const write = level === logLevel.ERROR ? this.logger.error : level === logLevel.WARN ? this.logger.warn : this.logger.info;
+    write.call(this.logger, `kafkajs ${namespace}: ${message}`, fields);
+  }
+}
+
+class KafkaSubscription implements Subscription {
+  private stopped = false;
+  private readonly wakeup = new Wakeup();
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly groupId: string,
+    private readonly handler: EventHandler,
+    private readonly backoff: Backoff,
+    private readonly logger: EventsLogger,
+    private readonly onStopped: () => void,
+  ) {}
+
+  async start(topic: string, fromBeginning: boolean, joinTimeoutMs: number): Promise<void> {
+    const { consumer, groupId, logger } = this;
+    let timer: NodeJS.Timeout | undefined;
+    const joined = new Promise<void>((resolve, reject) => {
+      const removeListener = consumer.on(consumer.events.GROUP_JOIN, () => {
+        removeListener();
+        resolve();
+      });
+      timer = setTimeout(() => reject(new Error(`consumer group ${groupId} did not join within ${joinTimeoutMs} ms`)), joinTimeoutMs);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) =>
+      logger.warn('kafka event log: consumer crashed', { groupId, error: errorMessage(payload.error), restart: payload.restart }),
+    );
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
+          if (this.stopped) return;
+          let event;
+          try {
+            event = parseEnvelope(message.value ?? '');
+          } catch (error) {
+            logger.warn('kafka event log: skipping a record that is not a known event', { groupId, partition, offset: message.offset, error: errorMessage(error) });
+          }
+          if (event) {
+            const handled = await handleWithRetry(this.handler, event, {
+              isStopped: () => this.stopped,
+              pause: async (ms) => {
+                await heartbeat().catch(() => undefined);
+                await this.wakeup.wait(ms);
+              },
+              backoff: this.backoff,
+              logger,
+              groupId,
+            });
+            // Stopped before the handler succeeded: leave the position, so the event comes again.
+            if (!handled) return;
+          }
+          await this.consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        },
+      });
+      await joined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopped = true;
+      this.wakeup.wake();
+      await this.consumer.disconnect();
+      this.onStopped();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, type PoolClient } from 'pg';
+import { Wakeup, handleWithRetry } from './delivery';
+import {
+  consoleEventsLogger,
+  DEFAULT_BACKOFF,
+  errorMessage,
+  nextBackoff,
+  type Backoff,
+  type EventHandler,
+  type EventLog,
+  type EventsLogger,
+  type SubscribeOptions,
+  type Subscription,
+} from './event-log';
+import { isEventType, partitionKeyOf, type AnyEventEnvelope, type EventEnvelope } from './event-map';
+
+export interface PostgresEventLogOptions {
+  /** A database of its own (all-in-one mode: a PGlite instance behind pglite-socket). */
+  connectionString: string;
+  /** Pool size; a pglite-socket server must accept more connections than this. */
+  maxConnections?: number;
+  /** How often a subscription looks for events published by other processes. */
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** A group's member keeps the group this long after its last sign of life (see subscribe). */
+  leaseMs?: number;
+  backoff?: Backoff;
+  logger?: EventsLogger;
+}
+
+// One ordered log (seq) and one committed position per consumer group. event_id is unique, so a
+// relay that publishes a batch again after a crash appends nothing twice.
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS event_log (
+     seq bigserial PRIMARY KEY,
+     event_id uuid NOT NULL UNIQUE,
+     type text NOT NULL,
+     source text NOT NULL,
+     partition_key text,
+     occurred_at timestamptz NOT NULL,
+     payload jsonb NOT NULL,
+     appended_at timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE TABLE IF NOT EXISTS event_log_offsets (
+     group_id text PRIMARY KEY,
+     last_seq bigint NOT NULL,
+     owner text,
+     lease_until timestamptz,
+     updated_at timestamptz NOT NULL DEFAULT now()
+   )`,
+];
+
+interface LogRow {
+  seq: string;
+  event_id: string;
+  type: string;
+  source: string;
+  occurred_at: Date;
+  payload: unknown;
+}
+
+/**
+ * The event log kept in PostgreSQL tables, for all-in-one mode: same contract as Kafka, one
+ * partition (the whole log is in order). Each consumer group has one active member at a time,
+ * holding a lease on its offsets row that every poll and every commit renews.
+ */
+export class PostgresEventLog implements EventLog {
+  private readonly pool: Pool;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly backoff: Backoff;
+  private readonly logger: EventsLogger;
+  private schemaReady: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly subscriptions = new Set<PostgresSubscription>();
+
+  constructor(options: PostgresEventLogOptions) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
+    // An idle client that loses its server must not crash the process; the next query reconnects.
+    this.pool.on('error', (error) => this.logger.warn('postgres event log: idle connection failed', { error: error.message }));
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.batchSize = options.batchSize ?? 100;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.logger = options.logger ?? consoleEventsLogger;
+  }
+
+  async publish(events: readonly EventEnvelope[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.ensureSchema();
+    const values: unknown[] = [];
+    const rows = events.map((e, i) => {
+      values.push(e.id, e.type, e.source, partitionKeyOf(e) ?? null, e.occurredAt, JSON.stringify(e.payload));
+      const p = i * 6;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb)`;
+    });
+    await this.inTransaction(async (client) => {
+      // seq is drawn inside the lock and the lock is held until commit, so rows become visible in
+      // seq order: a reader that has seen seq N can never later find a committed row below N.
+      await client.query('LOCK TABLE event_log IN EXCLUSIVE MODE');
+      await client.query(
+        `INSERT INTO event_log (event_id, type, source, partition_key, occurred_at, payload) VALUES ${rows.join(', ')}
+         ON CONFLICT (event_id) DO NOTHING`,
+        values,
+      );
+    });
+    for (const subscription of this.subscriptions) subscription.wake();
+  }
+
+  async subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+    await this.ensureSchema();
+    await this.pool.query(
+      `INSERT INTO event_log_offsets (group_id, last_seq)
+       VALUES ($1, CASE WHEN $2::boolean THEN 0 ELSE (SELECT coalesce(max(seq), 0) FROM event_log) END)
+       ON CONFLICT (group_id) DO NOTHING`,
+      [groupId, options.fromBeginning ?? false],
+    );
+    const subscription = new PostgresSubscription(this.pool, groupId, handler, {
+      pollIntervalMs: this.pollIntervalMs,
+      batchSize: this.batchSize,
+      leaseMs: this.leaseMs,
+      backoff: this.backoff,
+      logger: this.logger,
+      onStopped: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.stop()));
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private ensureSchema(): Promise<void> {
+    this.schemaReady ??= this.createSchema().catch((error: unknown) => {
+      this.schemaReady = undefined;
+      throw error;
+    });
+    return this.schemaReady;
+  }
+
+  private async createSchema(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const statement of SCHEMA) await this.pool.query(statement);
+        return;
+      } catch (error) {
+        // Two processes creating the same table at once: one loses with a duplicate error; retry sees it.
+        const code = (error as { code?: string }).code;
+        if (attempt >= 3 || (code !== '23505' && code !== '42P07')) throw error;
+      }
+    }
+  }
+
+  private async inTransaction(fn: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await fn(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+interface SubscriptionSettings {
+  pollIntervalMs: number;
+  batchSize: number;
+  leaseMs: number;
+  backoff: Backoff;
+  logger: EventsLogger;
+  onStopped(): void;
+}
+
+class PostgresSubscription implements Subscription {
+  private readonly owner = randomUUID();
+  private readonly wakeup = new Wakeup();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly groupId: string,
+    private readonly handler: EventHandler,
+    private readonly settings: SubscriptionSettings,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeup.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeup.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { pollIntervalMs, logger, backoff } = this.settings;
+    let failureWait = 0;
+    while (!this.stopped) {
+      try {
+        const delivered = await this.deliverBatch();
+        failureWait = 0;
+        if (delivered === 0) await this.wakeup.wait(pollIntervalMs);
+      } catch (error) {
+        failureWait = nextBackoff(failureWait, backoff);
+        logger.warn('postgres event log: subscription failed; will retry', { groupId: this.groupId, retryInMs: failureWait, error: errorMessage(error) });
+        await this.wakeup.wait(failureWait);
+      }
+    }
+    await this.pool
+      .query('UPDATE event_log_offsets SET owner = NULL, lease_until = NULL WHERE group_id = $1 AND owner = $2', [this.groupId, this.owner])
+      .catch(() => undefined);
+    this.settings.onStopped();
+  }
+
+  /** Returns how many events it handled; 0 when there were none or another member holds the group. */
+  private async deliverBatch(): Promise<number> {
+    const { batchSize, leaseMs, backoff, logger } = this.settings;
+    const claim = await this.pool.query<{ last_seq: string }>(
+      `UPDATE event_log_offsets SET owner = $2, lease_until = now() + $3 * interval '1 millisecond'
+       WHERE group_id = $1 AND (owner IS NULL OR owner = $2 OR lease_until < now())
+       RETURNING last_seq`,
+      [this.groupId, this.owner, leaseMs],
+    );
+    if (claim.rowCount === 0) return 0;
+    const rows = await this.pool.query<LogRow>(
+      'SELECT seq, event_id, type, source, occurred_at, payload FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [claim.rows[0].last_seq, batchSize],
+    );
+    let delivered = 0;
+    for (const row of rows.rows) {
+      const event = toEnvelope(row);
+      if (event) {
+        const context = { isStopped: () => this.stopped, pause: (ms: number) => this.wakeup.wait(ms), backoff, logger, groupId: this.groupId };
+        if (!(await handleWithRetry(this.handler, event, context))) break;
+      } else {
+        logger.warn('postgres event log: skipping a record of unknown type', { groupId: this.groupId, seq: row.seq, type: row.type });
+      }
+      const committed = await this.pool.query(
+        `UPDATE event_log_offsets SET last_seq = $3, lease_until = now() + $4 * interval '1 millisecond', updated_at = now()
+         WHERE group_id = $1 AND owner = $2`,
+        [this.groupId, this.owner, row.seq, leaseMs],
+      );
+      if (committed.rowCount === 0) {
+        logger.warn('postgres event log: lost the group lease; another member goes on', { groupId: this.groupId, seq: row.seq });
+        break;
+      }
+      delivered++;
+    }
+    return delivered;
+  }
+}
+
+function toEnvelope(row: LogRow): AnyEventEnvelope | undefined {
+  if (!isEventType(row.type)) return undefined;
+  return {
+    id: row.event_id,
+    type: row.type,
+    occurredAt: row.occurred_at.toISOString(),
+    source: row.source,
+    payload: row.payload,
+  } as AnyEventEnvelope;
+}
