@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   for (const [name, port] of Object.entries(databases)) {
     const dir = join(dataDir, 'db', name);
     await mkdir(dir, { recursive: true });
-    children.push(child(`db-${name}`, pgliteScript, { CAIRN_DB_ROLE: name }, {}, [dir, String(port)]));
+    children.push(child(`db-${name}`, pgliteScript, {}, { port, dataDir: dir }, [dir, String(port)]));
   }
 
   const common = { CAIRN_BIND_HOST: '127.0.0.1', CAIRN_REGION: region };
