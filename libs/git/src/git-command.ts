@@ -258,5 +258,6 @@ export async function runGitChecked(spec: GitCommandSpec, options: GitRunOptions
 
 /** The Git-Protocol header / GIT_PROTOCOL grammar git itself accepts (e.g. "version=2"). */
 export function isValidGitProtocol(value: string): boolean {
-  return value.length <= 256 && /^[0-9a-zA-Z]+=[0-9a-zA-Z]+(:[0-9a-zA-Z]+=[0-9a-zA-Z]+)*$/.test(value);
+  const pair = '[0-9a-zA-Z][0-9a-zA-Z-]*=[0-9a-zA-Z][0-9a-zA-Z-]*';
+  return value.length <= 256 && new RegExp(`^${pair}(:${pair})*$`).test(value);
 }
