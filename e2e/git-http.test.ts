@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { git, gitResult, Stack } from './support/stack';
 
 /** Git over smart HTTP end to end: a real stack, the real git client, the real AWS SDK. */
@@ -146,6 +147,28 @@ describe('git over HTTPS', () => {
     const cloneUnknown = gitResult(['clone', stack.gitUrl('no-such-repo'), join(work, 'nothing')]);
     expect(cloneUnknown.status).not.toBe(0);
     expect(cloneUnknown.stderr).toMatch(/not found|404/);
+  });
+
+  it('answers 403 to a user the policy does not allow, for fetch and push alike', async () => {
+    await createRepository('private');
+    const c = stack.credentials();
+    const iam = new IAMClient({ endpoint: c.endpoint, region: c.region, credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey } });
+    await iam.send(new CreateUserCommand({ UserName: 'outsider' }));
+    const { ServiceSpecificCredential: cred } = await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'outsider', ServiceName: 'codecommit.amazonaws.com' }));
+    iam.destroy();
+    const outsider = { ...c, gitUsername: cred!.ServiceUserName!, gitPassword: cred!.ServicePassword! };
+
+    const basic = `Basic ${Buffer.from(`${outsider.gitUsername}:${outsider.gitPassword}`).toString('base64')}`;
+    for (const service of ['git-upload-pack', 'git-receive-pack']) {
+      const res = await fetch(`${stack.endpoint}/v1/repos/private/info/refs?service=${service}`, { headers: { authorization: basic } });
+      expect(res.status).toBe(403);
+    }
+    const clone = gitResult(['clone', stack.gitUrl('private', outsider), join(work, 'private-clone')]);
+    expect(clone.status).not.toBe(0);
+    expect(clone.stderr).toContain('403');
+    // The same answer for a repository that does not exist: no probing names without access.
+    const probe = await fetch(`${stack.endpoint}/v1/repos/does-not-exist/info/refs?service=git-upload-pack`, { headers: { authorization: basic } });
+    expect(probe.status).toBe(403);
   });
 
   it('serves 16 concurrent clones', async () => {

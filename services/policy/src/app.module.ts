@@ -9,6 +9,7 @@ import { SecretBox } from './credentials/secrets';
 import { AuthorizationService } from './authorization/authorization.service';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { PolicyGrpcController } from './policy.grpc.controller';
+import { UsersService } from './users/users.service';
 
 @Module({
   providers: [
@@ -23,6 +24,7 @@ import { PolicyGrpcController } from './policy.grpc.controller';
     CredentialsService,
     AuthorizationService,
     BootstrapService,
+    UsersService,
     PolicyGrpcController,
   ],
 })

@@ -4,6 +4,7 @@ import { unary } from '@cairn/runtime';
 import { AuthorizationService } from './authorization/authorization.service';
 import { CredentialsService } from './credentials/credentials.service';
 import { IdentityRepository } from './account/identity.repository';
+import { UsersService } from './users/users.service';
 import { POLICY_CONFIG, PolicyConfig } from './config';
 
 @Injectable()
@@ -12,6 +13,7 @@ export class PolicyGrpcController {
     private readonly authorization: AuthorizationService,
     private readonly credentials: CredentialsService,
     private readonly identities: IdentityRepository,
+    private readonly users: UsersService,
     @Inject(POLICY_CONFIG) private readonly config: PolicyConfig,
   ) {}
 
@@ -27,5 +29,9 @@ export class PolicyGrpcController {
       if (!account) throw new RpcError(GrpcStatus.UNAVAILABLE, 'NotBootstrapped', 'the account is not set up yet');
       return { accountId: account.accountId, region: this.config.region };
     }),
+    createUser: unary(async (req: policy.CreateUserRequest) => ({ user: await this.users.createUser(req) })),
+    createServiceSpecificCredential: unary(async (req: policy.CreateServiceSpecificCredentialRequest) => ({
+      credential: await this.users.createServiceSpecificCredential(req),
+    })),
   };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { callUnary, metadata, policy } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
 import { optionalString, optionalStringMap, requiredString } from './input';
-import { Operation } from './operation';
+import { Operation } from '../operation';
 
 const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is required, but was not specified.'] as const;
 

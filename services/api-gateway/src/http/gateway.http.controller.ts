@@ -7,8 +7,11 @@ import {
   AwsHttpResponse,
   awsJsonErrorResponse,
   awsJsonResponse,
+  awsQueryErrorResponse,
+  awsQueryResponse,
   newRequestId,
   parseAwsJsonRequest,
+  parseAwsQueryRequest,
   SignedRequest,
   signedRequestFromNode,
   unknownOperation,
@@ -18,27 +21,60 @@ import { Logger } from '@cairn/runtime';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Upstreams } from '../upstreams';
 import { RepositoryOperations } from '../codecommit/repository-operations';
-import { Operation } from '../codecommit/operation';
+import { Operation } from '../operation';
+import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 
 const CODECOMMIT_TARGET = 'CodeCommit_20150413';
+const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+/** One wire protocol of the public API: how to find the operation and how to answer. */
+interface ApiProtocol {
+  /** Signing names accepted in the SigV4 credential scope. */
+  services: string[];
+  actionPrefix: string;
+  operations: Record<string, Operation>;
+  parse(signed: SignedRequest): { operation: string; input: Record<string, unknown> };
+  respond(operation: string, output: unknown, requestId: string): AwsHttpResponse;
+  fail(error: AwsError, requestId: string): AwsHttpResponse;
+}
 
 /**
  * The public AWS-style API on POST /: read the body (bounded), verify SigV4 with the policy
- * service, authorize the operation on its resource, dispatch, and answer in the awsJson shapes
- * the SDKs parse.
+ * service, authorize the operation on its resource, dispatch, and answer in the shapes the SDKs
+ * parse: awsJson for CodeCommit (X-Amz-Target), awsQuery for IAM (form bodies with Action=).
  */
 @Injectable()
 export class GatewayHttpController {
   private readonly logger = new Logger('api-gateway');
-  private readonly operations: Record<string, Operation>;
+  private readonly codecommit: ApiProtocol;
+  private readonly iam: ApiProtocol;
   private server?: Server;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly upstreams: Upstreams,
     repositories: RepositoryOperations,
+    iamOperations: IamOperations,
   ) {
-    this.operations = { ...repositories.operations };
+    this.codecommit = {
+      services: ['codecommit'],
+      actionPrefix: 'codecommit',
+      operations: { ...repositories.operations },
+      parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
+      respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
+      fail: (error, requestId) => awsJsonErrorResponse(error, requestId),
+    };
+    this.iam = {
+      services: ['iam'],
+      actionPrefix: 'iam',
+      operations: { ...iamOperations.operations },
+      parse: (signed) => {
+        const { action, input } = parseAwsQueryRequest(signed);
+        return { operation: action, input };
+      },
+      respond: (operation, output, requestId) => awsQueryResponse(operation, output, requestId, IAM_XMLNS),
+      fail: (error, requestId) => awsQueryErrorResponse(error, requestId, IAM_XMLNS),
+    };
   }
 
   async listen(): Promise<number> {
@@ -58,43 +94,51 @@ export class GatewayHttpController {
       return;
     }
     const requestId = newRequestId();
+    const protocol = req.headers['x-amz-target'] ? this.codecommit : this.iam;
     let response: AwsHttpResponse;
     try {
       if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') throw new AwsError('UnknownOperationException', 'Only POST / is served', { statusCode: 404 });
-      const body = await readBody(req, this.config.maxBodyBytes);
-      const signed = signedRequestFromNode(req, body);
-      const caller = await this.authenticate(signed);
-      const { operation, input } = parseAwsJsonRequest(signed, CODECOMMIT_TARGET);
-      const handler = Object.hasOwn(this.operations, operation) ? this.operations[operation] : undefined;
-      if (!handler) throw unknownOperation(`${CODECOMMIT_TARGET}.${operation}`);
-      const action = `codecommit:${operation}`;
+      const signed = signedRequestFromNode(req, await readBody(req, this.config.maxBodyBytes));
+      const caller = await this.authenticate(signed, protocol.services);
+      const { operation, input } = protocol.parse(signed);
+      const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
+      if (!handler) throw unknownOperation(operation);
+      const action = `${protocol.actionPrefix}:${operation}`;
       const resource = await handler.resource(input);
       const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context: {} });
       if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
-      response = awsJsonResponse(await handler.run(input, caller), requestId);
+      response = protocol.respond(operation, await handler.run(input, caller), requestId);
     } catch (error) {
       const awsError = toAwsError(error);
       if (awsError.statusCode >= 500) this.logger.error('request failed', { error, requestId });
-      response = awsJsonErrorResponse(awsError, requestId);
+      response = protocol.fail(awsError, requestId);
     }
     res.writeHead(response.status, response.headers).end(response.body);
   }
 
-  private async authenticate(signed: SignedRequest): Promise<policy.Principal> {
-    const verdict = await callUnary(this.upstreams.policy, this.upstreams.policy.verifySignature, { ...signed, allowedServices: ['codecommit'] });
-    if (!verdict.principal) throw new AwsError(verdict.errorCode || 'InvalidSignatureException', verdict.errorMessage, { statusCode: verdict.errorStatus || 400 });
-    return verdict.principal;
+  private async authenticate(signed: SignedRequest, services: string[]): Promise<policy.Principal> {
+    const verdict = await callUnary(this.upstreams.policy, this.upstreams.policy.verifySignature, { ...signed, allowedServices: services });
+    if (verdict.principal) return verdict.principal;
+    throw new AwsError(verdict.errorCode || 'InvalidSignatureException', verdict.errorMessage, {
+      statusCode: verdict.errorStatus || 400,
+      queryCode: verdict.errorQueryCode || undefined,
+      queryStatusCode: verdict.errorQueryStatus || undefined,
+    });
   }
 }
 
-/** Domain errors from the services carry the CodeCommit code they map to; the rest are ours. */
+/** Domain errors from the services carry the code they map to; the rest are ours. */
 function toAwsError(error: unknown): AwsError {
   if (error instanceof AwsError) return error;
-  if (error instanceof RequestTooLarge) return new AwsError('ValidationException', error.message, { statusCode: 413 });
+  if (error instanceof RequestTooLarge) return new AwsError('ValidationException', error.message, { statusCode: 413, queryCode: 'ValidationError' });
   if (isGrpcError(error)) {
     const code = domainCodeOf(error);
+    const iam = code ? IAM_ERRORS[code] : undefined;
+    if (iam) return new AwsError(code!, error.details, { statusCode: 400, queryCode: iam.queryCode, queryStatusCode: iam.status });
     if (code && code.endsWith('Exception')) return new AwsError(code, error.details);
-    if (error.code === GrpcCode.UNAVAILABLE || error.code === GrpcCode.DEADLINE_EXCEEDED) return new AwsError('ServiceUnavailableException', 'Service unavailable, try again later', { statusCode: 503 });
+    if (error.code === GrpcCode.UNAVAILABLE || error.code === GrpcCode.DEADLINE_EXCEEDED) {
+      return new AwsError('ServiceUnavailableException', 'Service unavailable, try again later', { statusCode: 503, queryCode: 'ServiceUnavailable' });
+    }
   }
   return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', { statusCode: 500 });
 }

@@ -26,6 +26,15 @@ export class IdentityRepository {
     return this.db.getRepository(UserEntity).findOneBy({ userId });
   }
 
+  /** Case-insensitive, as IAM compares user names. */
+  findUserByName(userName: string): Promise<UserEntity | null> {
+    return this.db.getRepository(UserEntity).createQueryBuilder('u').where('lower(u.userName) = lower(:userName)', { userName }).getOne();
+  }
+
+  countGitCredentials(userId: string): Promise<number> {
+    return this.db.getRepository(GitCredentialEntity).countBy({ userId });
+  }
+
   findAccessKey(accessKeyId: string): Promise<AccessKeyEntity | null> {
     return this.db.getRepository(AccessKeyEntity).findOneBy({ accessKeyId });
   }

@@ -44,10 +44,18 @@ export class CredentialsService {
         },
         { region: this.config.region, allowedServices: request.allowedServices },
       );
-      return { principal: caller.principal, errorCode: '', errorMessage: '', errorStatus: 0, accessKeyId: caller.accessKeyId };
+      return { principal: caller.principal, errorCode: '', errorMessage: '', errorStatus: 0, accessKeyId: caller.accessKeyId, errorQueryCode: '', errorQueryStatus: 0 };
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      return { principal: undefined, errorCode: error.code, errorMessage: error.message, errorStatus: error.statusCode, accessKeyId: '' };
+      return {
+        principal: undefined,
+        errorCode: error.code,
+        errorMessage: error.message,
+        errorStatus: error.statusCode,
+        accessKeyId: '',
+        errorQueryCode: error.queryCode,
+        errorQueryStatus: error.queryStatusCode,
+      };
     }
   }
 }

@@ -109,6 +109,10 @@ export interface VerifySignatureResponse {
   errorStatus: number;
   /** Access key id the request was signed with. */
   accessKeyId: string;
+  /** The same failure's code on awsQuery services (IAM, STS), e.g. "SignatureDoesNotMatch". */
+  errorQueryCode: string;
+  /** HTTP status that goes with error_query_code. */
+  errorQueryStatus: number;
 }
 
 export interface GetAccountRequest {
@@ -119,6 +123,60 @@ export interface GetAccountResponse {
   accountId: string;
   /** Region this installation presents itself as. */
   region: string;
+}
+
+export interface User {
+  /** IAM user name. */
+  userName: string;
+  /** Stable id (AIDA...). */
+  userId: string;
+  /** ARN of the user. */
+  arn: string;
+  /** IAM path, "/" by default. */
+  path: string;
+  /** Creation time, epoch milliseconds. */
+  createDate: number;
+}
+
+export interface CreateUserRequest {
+  /** Name of the new user (IAM rules: 1-64 of [\w+=,.@-]). */
+  userName: string;
+  /** IAM path; "/" when empty. */
+  path: string;
+}
+
+export interface CreateUserResponse {
+  /** The created user. */
+  user: User | undefined;
+}
+
+export interface CreateServiceSpecificCredentialRequest {
+  /** Owner of the credential. */
+  userName: string;
+  /** Only "codecommit.amazonaws.com" is supported. */
+  serviceName: string;
+}
+
+export interface ServiceSpecificCredential {
+  /** Creation time, epoch milliseconds. */
+  createDate: number;
+  /** The service, "codecommit.amazonaws.com". */
+  serviceName: string;
+  /** The Git user name, "<user>-at-<account>". */
+  serviceUserName: string;
+  /** The Git password; returned once, at creation, and never stored in clear. */
+  servicePassword: string;
+  /** Id (ACCA...). */
+  serviceSpecificCredentialId: string;
+  /** Owner. */
+  userName: string;
+  /** "Active" or "Inactive". */
+  status: string;
+}
+
+export interface CreateServiceSpecificCredentialResponse {
+  /** The credential, with its password. */
+  credential: ServiceSpecificCredential | undefined;
 }
 
 function createBasePrincipal(): Principal {
@@ -1085,7 +1143,15 @@ export const VerifySignatureRequest_HeadersEntry: MessageFns<VerifySignatureRequ
 };
 
 function createBaseVerifySignatureResponse(): VerifySignatureResponse {
-  return { principal: undefined, errorCode: "", errorMessage: "", errorStatus: 0, accessKeyId: "" };
+  return {
+    principal: undefined,
+    errorCode: "",
+    errorMessage: "",
+    errorStatus: 0,
+    accessKeyId: "",
+    errorQueryCode: "",
+    errorQueryStatus: 0,
+  };
 }
 
 export const VerifySignatureResponse: MessageFns<VerifySignatureResponse> = {
@@ -1104,6 +1170,12 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse> = {
     }
     if (message.accessKeyId !== "") {
       writer.uint32(42).string(message.accessKeyId);
+    }
+    if (message.errorQueryCode !== "") {
+      writer.uint32(50).string(message.errorQueryCode);
+    }
+    if (message.errorQueryStatus !== 0) {
+      writer.uint32(56).int32(message.errorQueryStatus);
     }
     return writer;
   },
@@ -1161,6 +1233,22 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse> = {
             message.accessKeyId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.errorQueryCode = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.errorQueryStatus = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1196,6 +1284,16 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse> = {
         : isSet(object.access_key_id)
         ? globalThis.String(object.access_key_id)
         : "",
+      errorQueryCode: isSet(object.errorQueryCode)
+        ? globalThis.String(object.errorQueryCode)
+        : isSet(object.error_query_code)
+        ? globalThis.String(object.error_query_code)
+        : "",
+      errorQueryStatus: isSet(object.errorQueryStatus)
+        ? globalThis.Number(object.errorQueryStatus)
+        : isSet(object.error_query_status)
+        ? globalThis.Number(object.error_query_status)
+        : 0,
     };
   },
 
@@ -1216,6 +1314,12 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse> = {
     if (message.accessKeyId !== "") {
       obj.accessKeyId = message.accessKeyId;
     }
+    if (message.errorQueryCode !== "") {
+      obj.errorQueryCode = message.errorQueryCode;
+    }
+    if (message.errorQueryStatus !== 0) {
+      obj.errorQueryStatus = Math.round(message.errorQueryStatus);
+    }
     return obj;
   },
 
@@ -1231,6 +1335,8 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse> = {
     message.errorMessage = object.errorMessage ?? "";
     message.errorStatus = object.errorStatus ?? 0;
     message.accessKeyId = object.accessKeyId ?? "";
+    message.errorQueryCode = object.errorQueryCode ?? "";
+    message.errorQueryStatus = object.errorQueryStatus ?? 0;
     return message;
   },
 };
@@ -1376,6 +1482,674 @@ export const GetAccountResponse: MessageFns<GetAccountResponse> = {
   },
 };
 
+function createBaseUser(): User {
+  return { userName: "", userId: "", arn: "", path: "", createDate: 0 };
+}
+
+export const User: MessageFns<User> = {
+  encode(message: User, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userName !== "") {
+      writer.uint32(10).string(message.userName);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.arn !== "") {
+      writer.uint32(26).string(message.arn);
+    }
+    if (message.path !== "") {
+      writer.uint32(34).string(message.path);
+    }
+    if (message.createDate !== 0) {
+      writer.uint32(40).int64(message.createDate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): User {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUser();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.arn = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.createDate = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): User {
+    return {
+      userName: isSet(object.userName)
+        ? globalThis.String(object.userName)
+        : isSet(object.user_name)
+        ? globalThis.String(object.user_name)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      arn: isSet(object.arn) ? globalThis.String(object.arn) : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      createDate: isSet(object.createDate)
+        ? globalThis.Number(object.createDate)
+        : isSet(object.create_date)
+        ? globalThis.Number(object.create_date)
+        : 0,
+    };
+  },
+
+  toJSON(message: User): unknown {
+    const obj: any = {};
+    if (message.userName !== "") {
+      obj.userName = message.userName;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.arn !== "") {
+      obj.arn = message.arn;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.createDate !== 0) {
+      obj.createDate = Math.round(message.createDate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<User>, I>>(base?: I): User {
+    return User.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<User>, I>>(object: I): User {
+    const message = createBaseUser();
+    message.userName = object.userName ?? "";
+    message.userId = object.userId ?? "";
+    message.arn = object.arn ?? "";
+    message.path = object.path ?? "";
+    message.createDate = object.createDate ?? 0;
+    return message;
+  },
+};
+
+function createBaseCreateUserRequest(): CreateUserRequest {
+  return { userName: "", path: "" };
+}
+
+export const CreateUserRequest: MessageFns<CreateUserRequest> = {
+  encode(message: CreateUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userName !== "") {
+      writer.uint32(10).string(message.userName);
+    }
+    if (message.path !== "") {
+      writer.uint32(18).string(message.path);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateUserRequest {
+    return {
+      userName: isSet(object.userName)
+        ? globalThis.String(object.userName)
+        : isSet(object.user_name)
+        ? globalThis.String(object.user_name)
+        : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+    };
+  },
+
+  toJSON(message: CreateUserRequest): unknown {
+    const obj: any = {};
+    if (message.userName !== "") {
+      obj.userName = message.userName;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateUserRequest>, I>>(base?: I): CreateUserRequest {
+    return CreateUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateUserRequest>, I>>(object: I): CreateUserRequest {
+    const message = createBaseCreateUserRequest();
+    message.userName = object.userName ?? "";
+    message.path = object.path ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateUserResponse(): CreateUserResponse {
+  return { user: undefined };
+}
+
+export const CreateUserResponse: MessageFns<CreateUserResponse> = {
+  encode(message: CreateUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: CreateUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateUserResponse>, I>>(base?: I): CreateUserResponse {
+    return CreateUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateUserResponse>, I>>(object: I): CreateUserResponse {
+    const message = createBaseCreateUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateServiceSpecificCredentialRequest(): CreateServiceSpecificCredentialRequest {
+  return { userName: "", serviceName: "" };
+}
+
+export const CreateServiceSpecificCredentialRequest: MessageFns<CreateServiceSpecificCredentialRequest> = {
+  encode(message: CreateServiceSpecificCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userName !== "") {
+      writer.uint32(10).string(message.userName);
+    }
+    if (message.serviceName !== "") {
+      writer.uint32(18).string(message.serviceName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateServiceSpecificCredentialRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateServiceSpecificCredentialRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.serviceName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateServiceSpecificCredentialRequest {
+    return {
+      userName: isSet(object.userName)
+        ? globalThis.String(object.userName)
+        : isSet(object.user_name)
+        ? globalThis.String(object.user_name)
+        : "",
+      serviceName: isSet(object.serviceName)
+        ? globalThis.String(object.serviceName)
+        : isSet(object.service_name)
+        ? globalThis.String(object.service_name)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateServiceSpecificCredentialRequest): unknown {
+    const obj: any = {};
+    if (message.userName !== "") {
+      obj.userName = message.userName;
+    }
+    if (message.serviceName !== "") {
+      obj.serviceName = message.serviceName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateServiceSpecificCredentialRequest>, I>>(
+    base?: I,
+  ): CreateServiceSpecificCredentialRequest {
+    return CreateServiceSpecificCredentialRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateServiceSpecificCredentialRequest>, I>>(
+    object: I,
+  ): CreateServiceSpecificCredentialRequest {
+    const message = createBaseCreateServiceSpecificCredentialRequest();
+    message.userName = object.userName ?? "";
+    message.serviceName = object.serviceName ?? "";
+    return message;
+  },
+};
+
+function createBaseServiceSpecificCredential(): ServiceSpecificCredential {
+  return {
+    createDate: 0,
+    serviceName: "",
+    serviceUserName: "",
+    servicePassword: "",
+    serviceSpecificCredentialId: "",
+    userName: "",
+    status: "",
+  };
+}
+
+export const ServiceSpecificCredential: MessageFns<ServiceSpecificCredential> = {
+  encode(message: ServiceSpecificCredential, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.createDate !== 0) {
+      writer.uint32(8).int64(message.createDate);
+    }
+    if (message.serviceName !== "") {
+      writer.uint32(18).string(message.serviceName);
+    }
+    if (message.serviceUserName !== "") {
+      writer.uint32(26).string(message.serviceUserName);
+    }
+    if (message.servicePassword !== "") {
+      writer.uint32(34).string(message.servicePassword);
+    }
+    if (message.serviceSpecificCredentialId !== "") {
+      writer.uint32(42).string(message.serviceSpecificCredentialId);
+    }
+    if (message.userName !== "") {
+      writer.uint32(50).string(message.userName);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServiceSpecificCredential {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServiceSpecificCredential();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.createDate = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.serviceName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serviceUserName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.servicePassword = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.serviceSpecificCredentialId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.userName = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ServiceSpecificCredential {
+    return {
+      createDate: isSet(object.createDate)
+        ? globalThis.Number(object.createDate)
+        : isSet(object.create_date)
+        ? globalThis.Number(object.create_date)
+        : 0,
+      serviceName: isSet(object.serviceName)
+        ? globalThis.String(object.serviceName)
+        : isSet(object.service_name)
+        ? globalThis.String(object.service_name)
+        : "",
+      serviceUserName: isSet(object.serviceUserName)
+        ? globalThis.String(object.serviceUserName)
+        : isSet(object.service_user_name)
+        ? globalThis.String(object.service_user_name)
+        : "",
+      servicePassword: isSet(object.servicePassword)
+        ? globalThis.String(object.servicePassword)
+        : isSet(object.service_password)
+        ? globalThis.String(object.service_password)
+        : "",
+      serviceSpecificCredentialId: isSet(object.serviceSpecificCredentialId)
+        ? globalThis.String(object.serviceSpecificCredentialId)
+        : isSet(object.service_specific_credential_id)
+        ? globalThis.String(object.service_specific_credential_id)
+        : "",
+      userName: isSet(object.userName)
+        ? globalThis.String(object.userName)
+        : isSet(object.user_name)
+        ? globalThis.String(object.user_name)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+    };
+  },
+
+  toJSON(message: ServiceSpecificCredential): unknown {
+    const obj: any = {};
+    if (message.createDate !== 0) {
+      obj.createDate = Math.round(message.createDate);
+    }
+    if (message.serviceName !== "") {
+      obj.serviceName = message.serviceName;
+    }
+    if (message.serviceUserName !== "") {
+      obj.serviceUserName = message.serviceUserName;
+    }
+    if (message.servicePassword !== "") {
+      obj.servicePassword = message.servicePassword;
+    }
+    if (message.serviceSpecificCredentialId !== "") {
+      obj.serviceSpecificCredentialId = message.serviceSpecificCredentialId;
+    }
+    if (message.userName !== "") {
+      obj.userName = message.userName;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ServiceSpecificCredential>, I>>(base?: I): ServiceSpecificCredential {
+    return ServiceSpecificCredential.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServiceSpecificCredential>, I>>(object: I): ServiceSpecificCredential {
+    const message = createBaseServiceSpecificCredential();
+    message.createDate = object.createDate ?? 0;
+    message.serviceName = object.serviceName ?? "";
+    message.serviceUserName = object.serviceUserName ?? "";
+    message.servicePassword = object.servicePassword ?? "";
+    message.serviceSpecificCredentialId = object.serviceSpecificCredentialId ?? "";
+    message.userName = object.userName ?? "";
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateServiceSpecificCredentialResponse(): CreateServiceSpecificCredentialResponse {
+  return { credential: undefined };
+}
+
+export const CreateServiceSpecificCredentialResponse: MessageFns<CreateServiceSpecificCredentialResponse> = {
+  encode(message: CreateServiceSpecificCredentialResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.credential !== undefined) {
+      ServiceSpecificCredential.encode(message.credential, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateServiceSpecificCredentialResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateServiceSpecificCredentialResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.credential = ServiceSpecificCredential.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateServiceSpecificCredentialResponse {
+    return { credential: isSet(object.credential) ? ServiceSpecificCredential.fromJSON(object.credential) : undefined };
+  },
+
+  toJSON(message: CreateServiceSpecificCredentialResponse): unknown {
+    const obj: any = {};
+    if (message.credential !== undefined) {
+      obj.credential = ServiceSpecificCredential.toJSON(message.credential);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateServiceSpecificCredentialResponse>, I>>(
+    base?: I,
+  ): CreateServiceSpecificCredentialResponse {
+    return CreateServiceSpecificCredentialResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateServiceSpecificCredentialResponse>, I>>(
+    object: I,
+  ): CreateServiceSpecificCredentialResponse {
+    const message = createBaseCreateServiceSpecificCredentialResponse();
+    message.credential = (object.credential !== undefined && object.credential !== null)
+      ? ServiceSpecificCredential.fromPartial(object.credential)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * Policy is the single decision point: it owns identities and credentials and answers whether
  * a principal may perform an action on a resource.
@@ -1422,6 +2196,28 @@ export const PolicyService = {
     responseSerialize: (value: GetAccountResponse): Buffer => Buffer.from(GetAccountResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetAccountResponse => GetAccountResponse.decode(value),
   },
+  createUser: {
+    path: "/cairn.policy.v1.Policy/CreateUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateUserRequest): Buffer => Buffer.from(CreateUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateUserRequest => CreateUserRequest.decode(value),
+    responseSerialize: (value: CreateUserResponse): Buffer => Buffer.from(CreateUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateUserResponse => CreateUserResponse.decode(value),
+  },
+  createServiceSpecificCredential: {
+    path: "/cairn.policy.v1.Policy/CreateServiceSpecificCredential" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateServiceSpecificCredentialRequest): Buffer =>
+      Buffer.from(CreateServiceSpecificCredentialRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateServiceSpecificCredentialRequest =>
+      CreateServiceSpecificCredentialRequest.decode(value),
+    responseSerialize: (value: CreateServiceSpecificCredentialResponse): Buffer =>
+      Buffer.from(CreateServiceSpecificCredentialResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateServiceSpecificCredentialResponse =>
+      CreateServiceSpecificCredentialResponse.decode(value),
+  },
 } as const;
 
 export interface PolicyServer extends UntypedServiceImplementation {
@@ -1429,6 +2225,11 @@ export interface PolicyServer extends UntypedServiceImplementation {
   verifyGitCredential: handleUnaryCall<VerifyGitCredentialRequest, VerifyGitCredentialResponse>;
   verifySignature: handleUnaryCall<VerifySignatureRequest, VerifySignatureResponse>;
   getAccount: handleUnaryCall<GetAccountRequest, GetAccountResponse>;
+  createUser: handleUnaryCall<CreateUserRequest, CreateUserResponse>;
+  createServiceSpecificCredential: handleUnaryCall<
+    CreateServiceSpecificCredentialRequest,
+    CreateServiceSpecificCredentialResponse
+  >;
 }
 
 export interface PolicyClient extends Client {
@@ -1492,6 +2293,36 @@ export interface PolicyClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetAccountResponse) => void,
   ): ClientUnaryCall;
+  createUser(
+    request: CreateUserRequest,
+    callback: (error: ServiceError | null, response: CreateUserResponse) => void,
+  ): ClientUnaryCall;
+  createUser(
+    request: CreateUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateUserResponse) => void,
+  ): ClientUnaryCall;
+  createUser(
+    request: CreateUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateUserResponse) => void,
+  ): ClientUnaryCall;
+  createServiceSpecificCredential(
+    request: CreateServiceSpecificCredentialRequest,
+    callback: (error: ServiceError | null, response: CreateServiceSpecificCredentialResponse) => void,
+  ): ClientUnaryCall;
+  createServiceSpecificCredential(
+    request: CreateServiceSpecificCredentialRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateServiceSpecificCredentialResponse) => void,
+  ): ClientUnaryCall;
+  createServiceSpecificCredential(
+    request: CreateServiceSpecificCredentialRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateServiceSpecificCredentialResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const PolicyClient = makeGenericClientConstructor(PolicyService, "cairn.policy.v1.Policy") as unknown as {
@@ -1520,6 +2351,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isObject(value: any): boolean {
   return typeof value === "object" && value !== null;
