@@ -4,11 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  BatchGetRepositoriesCommand,
   CodeCommitClient,
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
   GetRepositoryCommand,
   ListRepositoriesCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateRepositoryDescriptionCommand,
+  UpdateRepositoryEncryptionKeyCommand,
+  UpdateRepositoryNameCommand,
 } from '@aws-sdk/client-codecommit';
 import { createEventLog, type AnyEventEnvelope, type EventLog } from '@cairn/events';
 import { git, Stack } from './support/stack';
@@ -116,6 +123,60 @@ describe('CodeCommit repository API', () => {
     const unsigned = await fetch(c.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'CodeCommit_20150413.ListRepositories' }, body: '{}' });
     expect(unsigned.status).toBe(400);
     expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
+  });
+
+  it('renames a repository, keeping its id, its content and its git URL under the new name', async () => {
+    const { repositoryMetadata } = await sdk.send(new CreateRepositoryCommand({ repositoryName: 'before-rename' }));
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-rename-'));
+    git(['init', '-q', '-b', 'main', dir]);
+    git(['-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'm'], { cwd: dir });
+    git(['push', '-q', stack.gitUrl('before-rename'), 'main'], { cwd: dir });
+
+    await sdk.send(new UpdateRepositoryNameCommand({ oldName: 'before-rename', newName: 'after-rename' }));
+    const renamed = (await sdk.send(new GetRepositoryCommand({ repositoryName: 'after-rename' }))).repositoryMetadata!;
+    expect(renamed.repositoryId).toBe(repositoryMetadata!.repositoryId);
+    expect(renamed.cloneUrlHttp).toBe(`${stack.endpoint}/v1/repos/after-rename`);
+    await expect(sdk.send(new GetRepositoryCommand({ repositoryName: 'before-rename' }))).rejects.toMatchObject({ name: 'RepositoryDoesNotExistException' });
+    expect(git(['ls-remote', stack.gitUrl('after-rename'), 'refs/heads/main']).slice(0, 40)).toBe(git(['rev-parse', 'HEAD'], { cwd: dir }).trim());
+
+    await sdk.send(new CreateRepositoryCommand({ repositoryName: 'rename-target' }));
+    await expect(sdk.send(new UpdateRepositoryNameCommand({ oldName: 'after-rename', newName: 'rename-target' }))).rejects.toMatchObject({ name: 'RepositoryNameExistsException' });
+    await expect(sdk.send(new UpdateRepositoryNameCommand({ oldName: 'never-was', newName: 'whatever' }))).rejects.toMatchObject({ name: 'RepositoryDoesNotExistException' });
+  });
+
+  it('updates descriptions and encryption keys, and batch-gets repositories', async () => {
+    await sdk.send(new CreateRepositoryCommand({ repositoryName: 'settings', repositoryDescription: 'old' }));
+    await sdk.send(new UpdateRepositoryDescriptionCommand({ repositoryName: 'settings', repositoryDescription: '<b>new</b> ☃' }));
+    expect((await sdk.send(new GetRepositoryCommand({ repositoryName: 'settings' }))).repositoryMetadata!.repositoryDescription).toBe('<b>new</b> ☃');
+    await expect(sdk.send(new UpdateRepositoryDescriptionCommand({ repositoryName: 'settings', repositoryDescription: 'x'.repeat(1001) }))).rejects.toMatchObject({
+      name: 'InvalidRepositoryDescriptionException',
+    });
+
+    const key = await sdk.send(new UpdateRepositoryEncryptionKeyCommand({ repositoryName: 'settings', kmsKeyId: 'alias/team-key' }));
+    expect(key).toMatchObject({ kmsKeyId: 'alias/team-key', originalKmsKeyId: 'alias/aws/codecommit' });
+    await expect(sdk.send(new UpdateRepositoryEncryptionKeyCommand({ repositoryName: 'settings', kmsKeyId: 'bad key!' }))).rejects.toMatchObject({
+      name: 'EncryptionKeyInvalidIdException',
+    });
+
+    const batch = await sdk.send(new BatchGetRepositoriesCommand({ repositoryNames: ['settings', 'missing-one'] }));
+    expect(batch.repositories!.map((r) => r.repositoryName)).toEqual(['settings']);
+    expect(batch.repositoriesNotFound).toEqual(['missing-one']);
+    await expect(sdk.send(new BatchGetRepositoriesCommand({ repositoryNames: Array.from({ length: 26 }, (_, i) => `r${i}`) }))).rejects.toMatchObject({
+      name: 'MaximumRepositoryNamesExceededException',
+    });
+  });
+
+  it('tags, lists and untags a repository by ARN', async () => {
+    const arn = (await sdk.send(new CreateRepositoryCommand({ repositoryName: 'tags', tags: { team: 'core' } }))).repositoryMetadata!.Arn!;
+    await sdk.send(new TagResourceCommand({ resourceArn: arn, tags: { env: 'prod', team: 'platform' } }));
+    expect((await sdk.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ env: 'prod', team: 'platform' });
+    await sdk.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env'] }));
+    expect((await sdk.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ team: 'platform' });
+    await expect(sdk.send(new TagResourceCommand({ resourceArn: 'arn:aws:s3:::bucket', tags: { a: 'b' } }))).rejects.toMatchObject({ name: 'InvalidResourceArnException' });
+    await expect(sdk.send(new TagResourceCommand({ resourceArn: arn, tags: {} }))).rejects.toMatchObject({ name: 'TagsMapRequiredException' });
+    await expect(sdk.send(new TagResourceCommand({ resourceArn: arn, tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }))).rejects.toMatchObject({
+      name: 'TooManyTagsException',
+    });
   });
 
   it('works with the AWS CLI', async () => {

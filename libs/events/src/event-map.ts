@@ -21,6 +21,21 @@ export interface EventMap {
     accountId: string;
     actorArn: string;
   };
+  'repository.renamed': {
+    repositoryId: string;
+    oldName: string;
+    newName: string;
+    accountId: string;
+    actorArn: string;
+  };
+  /** Description, encryption key or tags changed; `changes` names what. */
+  'repository.updated': {
+    repositoryId: string;
+    repositoryName: string;
+    accountId: string;
+    actorArn: string;
+    changes: ('description' | 'kmsKeyId' | 'tags')[];
+  };
   /** One per push (or API write), listing every reference it moved. */
   'references.updated': {
     repositoryId: string;
@@ -51,6 +66,8 @@ export type AnyEventEnvelope = { [K in EventType]: EventEnvelope<K> }[EventType]
 const EVENT_TYPE_SET: Record<EventType, true> = {
   'repository.created': true,
   'repository.deleted': true,
+  'repository.renamed': true,
+  'repository.updated': true,
   'references.updated': true,
 };
 

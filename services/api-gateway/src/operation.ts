@@ -1,7 +1,10 @@
 import type { policy } from '@cairn/contracts';
 
-/** One CodeCommit operation: which resource it acts on (for authorization) and what it does. */
+/**
+ * One API operation: the resources it acts on (each is authorized; a rename needs both names,
+ * a batch every member) and what it does.
+ */
 export interface Operation {
-  resource(input: Record<string, unknown>): Promise<string>;
+  resources(input: Record<string, unknown>): Promise<string[]>;
   run(input: Record<string, unknown>, caller: policy.Principal): Promise<unknown>;
 }

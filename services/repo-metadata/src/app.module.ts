@@ -8,6 +8,7 @@ import { RepositoryEntity } from './repositories/repository.entity';
 import { RepositoryRepository } from './repositories/repository.repository';
 import { RepositoriesService } from './repositories/repositories.service';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
+import { RepositorySettingsService } from './repositories/repository-settings.service';
 
 const EVENT_LOG = Symbol('EVENT_LOG');
 
@@ -21,6 +22,7 @@ const EVENT_LOG = Symbol('EVENT_LOG');
     Upstreams,
     RepositoryRepository,
     RepositoriesService,
+    RepositorySettingsService,
     RepositoriesGrpcController,
   ],
 })

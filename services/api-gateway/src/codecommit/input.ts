@@ -25,3 +25,10 @@ export function optionalStringMap(input: Record<string, unknown>, member: string
   }
   return value as Record<string, string>;
 }
+
+export function optionalStringList(input: Record<string, unknown>, member: string): string[] {
+  const value = input[member];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new AwsError('SerializationException', `${member} must be a list of strings`);
+  return value as string[];
+}

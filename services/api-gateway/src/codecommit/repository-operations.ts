@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { callUnary, metadata, policy } from '@cairn/contracts';
+import { callUnary, metadata } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
-import { optionalString, optionalStringMap, requiredString } from './input';
+import { optionalString, optionalStringList, optionalStringMap, requiredString } from './input';
 import { Operation } from '../operation';
 
 const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is required, but was not specified.'] as const;
@@ -11,11 +11,15 @@ const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is 
 export class RepositoryOperations {
   constructor(private readonly upstreams: Upstreams) {}
 
+  private get metadata() {
+    return this.upstreams.metadata;
+  }
+
   readonly operations: Record<string, Operation> = {
     CreateRepository: {
-      resource: (input) => this.repositoryArn(optionalString(input, 'repositoryName')),
+      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
       run: async (input, caller) => {
-        const { repository } = await callUnary(this.upstreams.metadata, this.upstreams.metadata.createRepository, {
+        const { repository } = await callUnary(this.metadata, this.metadata.createRepository, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
           repositoryDescription: optionalString(input, 'repositoryDescription'),
           tags: optionalStringMap(input, 'tags'),
@@ -26,18 +30,23 @@ export class RepositoryOperations {
       },
     },
     GetRepository: {
-      resource: (input) => this.repositoryArn(optionalString(input, 'repositoryName')),
+      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
       run: async (input) => {
-        const { repository } = await callUnary(this.upstreams.metadata, this.upstreams.metadata.getRepository, {
-          repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
-        });
+        const { repository } = await callUnary(this.metadata, this.metadata.getRepository, { repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED) });
         return { repositoryMetadata: repositoryMetadataJson(repository!) };
       },
     },
-    ListRepositories: {
-      resource: async () => '*',
+    BatchGetRepositories: {
+      resources: (input) => this.repositoryArns(...optionalStringList(input, 'repositoryNames')),
       run: async (input) => {
-        const page = await callUnary(this.upstreams.metadata, this.upstreams.metadata.listRepositories, {
+        const out = await callUnary(this.metadata, this.metadata.batchGetRepositories, { repositoryNames: optionalStringList(input, 'repositoryNames') });
+        return { repositories: out.repositories.map(repositoryMetadataJson), repositoriesNotFound: out.repositoriesNotFound, errors: [] };
+      },
+    },
+    ListRepositories: {
+      resources: async () => ['*'],
+      run: async (input) => {
+        const page = await callUnary(this.metadata, this.metadata.listRepositories, {
           sortBy: optionalString(input, 'sortBy'),
           order: optionalString(input, 'order'),
           nextToken: optionalString(input, 'nextToken'),
@@ -45,10 +54,43 @@ export class RepositoryOperations {
         return { repositories: page.repositories, nextToken: page.nextToken || undefined };
       },
     },
-    DeleteRepository: {
-      resource: (input) => this.repositoryArn(optionalString(input, 'repositoryName')),
+    UpdateRepositoryName: {
+      resources: (input) => this.repositoryArns(optionalString(input, 'oldName'), optionalString(input, 'newName')),
       run: async (input, caller) => {
-        const { repositoryId } = await callUnary(this.upstreams.metadata, this.upstreams.metadata.deleteRepository, {
+        await callUnary(this.metadata, this.metadata.updateRepositoryName, {
+          oldName: requiredString(input, 'oldName', ...NAME_REQUIRED),
+          newName: requiredString(input, 'newName', ...NAME_REQUIRED),
+          actorArn: caller.arn,
+        });
+        return {};
+      },
+    },
+    UpdateRepositoryDescription: {
+      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      run: async (input, caller) => {
+        await callUnary(this.metadata, this.metadata.updateRepositoryDescription, {
+          repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
+          repositoryDescription: optionalString(input, 'repositoryDescription'),
+          actorArn: caller.arn,
+        });
+        return {};
+      },
+    },
+    UpdateRepositoryEncryptionKey: {
+      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      run: async (input, caller) => {
+        const out = await callUnary(this.metadata, this.metadata.updateRepositoryEncryptionKey, {
+          repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
+          kmsKeyId: optionalString(input, 'kmsKeyId'),
+          actorArn: caller.arn,
+        });
+        return { repositoryId: out.repositoryId, kmsKeyId: out.kmsKeyId, originalKmsKeyId: out.originalKmsKeyId };
+      },
+    },
+    DeleteRepository: {
+      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      run: async (input, caller) => {
+        const { repositoryId } = await callUnary(this.metadata, this.metadata.deleteRepository, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
           actorArn: caller.arn,
         });
@@ -56,15 +98,35 @@ export class RepositoryOperations {
         return { repositoryId: repositoryId || undefined };
       },
     },
+    TagResource: {
+      resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
+      run: async (input, caller) => {
+        await callUnary(this.metadata, this.metadata.tagResource, { resourceArn: optionalString(input, 'resourceArn'), tags: optionalStringMap(input, 'tags'), actorArn: caller.arn });
+        return {};
+      },
+    },
+    UntagResource: {
+      resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
+      run: async (input, caller) => {
+        await callUnary(this.metadata, this.metadata.untagResource, { resourceArn: optionalString(input, 'resourceArn'), tagKeys: optionalStringList(input, 'tagKeys'), actorArn: caller.arn });
+        return {};
+      },
+    },
+    ListTagsForResource: {
+      resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
+      run: async (input) => {
+        const out = await callUnary(this.metadata, this.metadata.listTagsForResource, { resourceArn: optionalString(input, 'resourceArn'), nextToken: optionalString(input, 'nextToken') });
+        return { tags: out.tags, nextToken: out.nextToken || undefined };
+      },
+    },
   };
 
-  private async repositoryArn(name: string): Promise<string> {
+  private async repositoryArns(...names: string[]): Promise<string[]> {
     const { accountId, region } = await this.upstreams.getAccount();
-    return `arn:aws:codecommit:${region}:${accountId}:${name}`;
+    return names.map((name) => `arn:aws:codecommit:${region}:${accountId}:${name}`);
   }
 }
 
-export type Caller = policy.Principal;
 
 function repositoryMetadataJson(r: metadata.RepositoryMetadata) {
   return {

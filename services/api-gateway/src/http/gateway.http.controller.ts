@@ -104,9 +104,10 @@ export class GatewayHttpController {
       const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
       if (!handler) throw unknownOperation(operation);
       const action = `${protocol.actionPrefix}:${operation}`;
-      const resource = await handler.resource(input);
-      const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context: {} });
-      if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
+      for (const resource of await handler.resources(input)) {
+        const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context: {} });
+        if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
+      }
       response = protocol.respond(operation, await handler.run(input, caller), requestId);
     } catch (error) {
       const awsError = toAwsError(error);

@@ -28,14 +28,14 @@ export class IamOperations {
 
   readonly operations: Record<string, Operation> = {
     CreateUser: {
-      resource: async (input) => this.userArn(String(input.Path ?? '/'), String(input.UserName ?? '')),
+      resources: async (input) => [await this.userArn(String(input.Path ?? '/'), String(input.UserName ?? ''))],
       run: async (input) => {
         const { user } = await callUnary(this.upstreams.policy, this.upstreams.policy.createUser, { userName: param(input, 'UserName'), path: String(input.Path ?? '') });
         return { User: userXml(user!) };
       },
     },
     CreateServiceSpecificCredential: {
-      resource: async (input) => this.userArn('/', String(input.UserName ?? '')),
+      resources: async (input) => [await this.userArn('/', String(input.UserName ?? ''))],
       run: async (input) => {
         const { credential } = await callUnary(this.upstreams.policy, this.upstreams.policy.createServiceSpecificCredential, {
           userName: param(input, 'UserName'),

@@ -8,7 +8,7 @@ import { Upstreams, OUTBOX_KICK, OutboxKick } from '../upstreams';
 import { RepositoryEntity } from './repository.entity';
 import { repositoryError, RepositoryErrorCode } from './repository.errors';
 import { isUniqueViolation, RepositoryRepository } from './repository.repository';
-import { validateDescription, validateRepositoryName, validateTags } from './repository-validation';
+import { validateDescription, validateKmsKeyId, validateRepositoryName, validateTags } from './repository-validation';
 
 const PAGE_SIZE = 1000;
 const SOURCE = 'repo-metadata';
@@ -28,7 +28,7 @@ export class RepositoriesService {
     validateRepositoryName(request.repositoryName);
     validateDescription(request.repositoryDescription);
     validateTags(request.tags);
-    if (request.kmsKeyId.length > 2048) throw repositoryError(RepositoryErrorCode.EncryptionKeyInvalidId, 'The KMS key id is not valid.');
+    if (request.kmsKeyId) validateKmsKeyId(request.kmsKeyId);
     if (await this.repositories.findByName(request.repositoryName)) throw nameExists(request.repositoryName);
     const account = await this.account();
     const repositoryId = randomUUID();
@@ -67,10 +67,61 @@ export class RepositoriesService {
   }
 
   async get(repositoryName: string): Promise<metadata.RepositoryMetadata> {
+    return this.toMetadata(await this.getEntity(repositoryName), await this.account());
+  }
+
+  async getEntity(repositoryName: string): Promise<RepositoryEntity> {
     validateRepositoryName(repositoryName);
     const entity = await this.repositories.findByName(repositoryName);
-    if (!entity) throw repositoryError(RepositoryErrorCode.DoesNotExist, `${repositoryName} does not exist`);
-    return this.toMetadata(entity, await this.account());
+    if (!entity) throw doesNotExist(repositoryName);
+    return entity;
+  }
+
+  async batchGet(names: string[]): Promise<metadata.BatchGetRepositoriesResponse> {
+    if (names.length === 0) throw repositoryError(RepositoryErrorCode.NamesRequired, 'At least one repository name is required.');
+    if (names.length > 25) throw repositoryError(RepositoryErrorCode.MaximumNamesExceeded, 'The maximum number of repository names (25) was exceeded.');
+    names.forEach(validateRepositoryName);
+    const account = await this.account();
+    const found = new Map((await this.repositories.findByNames(names)).map((r) => [r.repositoryName, r]));
+    return {
+      repositories: names.filter((n) => found.has(n)).map((n) => this.toMetadata(found.get(n)!, account)),
+      repositoriesNotFound: names.filter((n) => !found.has(n)),
+    };
+  }
+
+  async rename(oldName: string, newName: string, actorArn: string): Promise<void> {
+    validateRepositoryName(oldName);
+    validateRepositoryName(newName);
+    const account = await this.account();
+    try {
+      await this.repositories.transaction(async (manager) => {
+        const row = await manager.findOne(RepositoryEntity, { where: { repositoryName: oldName }, lock: { mode: 'pessimistic_write' } });
+        if (!row) throw doesNotExist(oldName);
+        if (oldName === newName) return;
+        await manager.update(RepositoryEntity, { repositoryId: row.repositoryId }, { repositoryName: newName });
+        await appendToOutbox(manager, SOURCE, 'repository.renamed', { repositoryId: row.repositoryId, oldName, newName, accountId: account.accountId, actorArn });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameExists(newName);
+      throw error;
+    }
+    this.kickOutbox();
+  }
+
+  /** Applies a change to one repository's own fields and records it, in one transaction. */
+  async update(repositoryName: string, actorArn: string, change: RepositoryChange): Promise<RepositoryEntity> {
+    validateRepositoryName(repositoryName);
+    const account = await this.account();
+    const before = await this.repositories.transaction(async (manager) => {
+      const row = await manager.findOne(RepositoryEntity, { where: { repositoryName }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw doesNotExist(repositoryName);
+      const previous = { ...row };
+      await manager.update(RepositoryEntity, { repositoryId: row.repositoryId }, change.fields(row));
+      await appendToOutbox(manager, SOURCE, 'repository.updated', { repositoryId: row.repositoryId, repositoryName, accountId: account.accountId, actorArn, changes: [change.kind] });
+      return previous;
+    });
+    this.kickOutbox();
+    return before;
   }
 
   async list(request: metadata.ListRepositoriesRequest): Promise<metadata.ListRepositoriesResponse> {
@@ -130,6 +181,15 @@ export class RepositoriesService {
       kmsKeyId: entity.kmsKeyId,
     };
   }
+}
+
+export interface RepositoryChange {
+  kind: 'description' | 'kmsKeyId' | 'tags';
+  fields(current: RepositoryEntity): Partial<RepositoryEntity>;
+}
+
+export function doesNotExist(name: string) {
+  return repositoryError(RepositoryErrorCode.DoesNotExist, `${name} does not exist`);
 }
 
 function nameExists(name: string) {

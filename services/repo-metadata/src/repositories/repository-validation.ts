@@ -20,3 +20,8 @@ export function validateTags(tags: Record<string, string>): void {
     if (key.toLowerCase().startsWith('aws:')) throw repositoryError(RepositoryErrorCode.InvalidSystemTagUsage, 'Tag keys starting with "aws:" are reserved.');
   }
 }
+
+/** KMS key ids as the model allows them: key ids, key ARNs, alias names and alias ARNs. */
+export function validateKmsKeyId(kmsKeyId: string): void {
+  if (kmsKeyId.length > 2048 || !/^[a-zA-Z0-9:/_-]+$/.test(kmsKeyId)) throw repositoryError(RepositoryErrorCode.EncryptionKeyInvalidId, 'The Key Management Service encryption key is not valid.');
+}

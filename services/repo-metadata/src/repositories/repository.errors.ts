@@ -14,6 +14,14 @@ export enum RepositoryErrorCode {
   InvalidOrder = 'InvalidOrderException',
   InvalidContinuationToken = 'InvalidContinuationTokenException',
   EncryptionKeyInvalidId = 'EncryptionKeyInvalidIdException',
+  EncryptionKeyRequired = 'EncryptionKeyRequiredException',
+  NamesRequired = 'RepositoryNamesRequiredException',
+  MaximumNamesExceeded = 'MaximumRepositoryNamesExceededException',
+  ResourceArnRequired = 'ResourceArnRequiredException',
+  InvalidResourceArn = 'InvalidResourceArnException',
+  TagsMapRequired = 'TagsMapRequiredException',
+  TagKeysListRequired = 'TagKeysListRequiredException',
+  InvalidTagKeysList = 'InvalidTagKeysListException',
 }
 
 const STATUS: Record<RepositoryErrorCode, GrpcStatus> = {
@@ -29,6 +37,14 @@ const STATUS: Record<RepositoryErrorCode, GrpcStatus> = {
   [RepositoryErrorCode.InvalidOrder]: GrpcStatus.INVALID_ARGUMENT,
   [RepositoryErrorCode.InvalidContinuationToken]: GrpcStatus.INVALID_ARGUMENT,
   [RepositoryErrorCode.EncryptionKeyInvalidId]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.EncryptionKeyRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.NamesRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.MaximumNamesExceeded]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.ResourceArnRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.InvalidResourceArn]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.TagsMapRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.TagKeysListRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.InvalidTagKeysList]: GrpcStatus.INVALID_ARGUMENT,
 };
 
 export function repositoryError(code: RepositoryErrorCode, message: string): RpcError {

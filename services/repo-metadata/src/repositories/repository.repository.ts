@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { RepositoryEntity } from './repository.entity';
 
 /** All persistence of repository metadata. */
@@ -13,6 +13,10 @@ export class RepositoryRepository {
 
   findByName(repositoryName: string): Promise<RepositoryEntity | null> {
     return this.db.getRepository(RepositoryEntity).findOneBy({ repositoryName });
+  }
+
+  findByNames(repositoryNames: string[]): Promise<RepositoryEntity[]> {
+    return this.db.getRepository(RepositoryEntity).findBy({ repositoryName: In(repositoryNames) });
   }
 
   page(sortBy: 'repositoryName' | 'lastModifiedDate', order: 'ASC' | 'DESC', offset: number, limit: number): Promise<RepositoryEntity[]> {

@@ -116,6 +116,108 @@ export interface DeleteRepositoryResponse {
   repositoryId: string;
 }
 
+export interface BatchGetRepositoriesRequest {
+  /** Names to look up (at most 25). */
+  repositoryNames: string[];
+}
+
+export interface BatchGetRepositoriesResponse {
+  /** The repositories that exist, in request order. */
+  repositories: RepositoryMetadata[];
+  /** Names that matched no repository. */
+  repositoriesNotFound: string[];
+}
+
+export interface UpdateRepositoryNameRequest {
+  /** Current name. */
+  oldName: string;
+  /** New name; must be free. */
+  newName: string;
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface UpdateRepositoryNameResponse {
+}
+
+export interface UpdateRepositoryDescriptionRequest {
+  /** Repository to change. */
+  repositoryName: string;
+  /** New description (at most 1,000 characters; empty clears it). */
+  repositoryDescription: string;
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface UpdateRepositoryDescriptionResponse {
+}
+
+export interface UpdateRepositoryEncryptionKeyRequest {
+  /** Repository to change. */
+  repositoryName: string;
+  /** New KMS key id. */
+  kmsKeyId: string;
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface UpdateRepositoryEncryptionKeyResponse {
+  /** The repository's id. */
+  repositoryId: string;
+  /** The key now recorded. */
+  kmsKeyId: string;
+  /** The key recorded before. */
+  originalKmsKeyId: string;
+}
+
+export interface TagResourceRequest {
+  /** ARN of the repository. */
+  resourceArn: string;
+  /** Tags to add or overwrite. */
+  tags: { [key: string]: string };
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface TagResourceRequest_TagsEntry {
+  key: string;
+  value: string;
+}
+
+export interface TagResourceResponse {
+}
+
+export interface UntagResourceRequest {
+  /** ARN of the repository. */
+  resourceArn: string;
+  /** Keys to remove. */
+  tagKeys: string[];
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface UntagResourceResponse {
+}
+
+export interface ListTagsForResourceRequest {
+  /** ARN of the repository. */
+  resourceArn: string;
+  /** Continuation token (unused: at most 50 tags fit one page). */
+  nextToken: string;
+}
+
+export interface ListTagsForResourceResponse {
+  /** The resource's tags. */
+  tags: { [key: string]: string };
+  /** Always empty: every tag fits one page. */
+  nextToken: string;
+}
+
+export interface ListTagsForResourceResponse_TagsEntry {
+  key: string;
+  value: string;
+}
+
 function createBaseRepositoryMetadata(): RepositoryMetadata {
   return {
     accountId: "",
@@ -1335,6 +1437,1484 @@ export const DeleteRepositoryResponse: MessageFns<DeleteRepositoryResponse> = {
   },
 };
 
+function createBaseBatchGetRepositoriesRequest(): BatchGetRepositoriesRequest {
+  return { repositoryNames: [] };
+}
+
+export const BatchGetRepositoriesRequest: MessageFns<BatchGetRepositoriesRequest> = {
+  encode(message: BatchGetRepositoriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.repositoryNames) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetRepositoriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetRepositoriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryNames.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchGetRepositoriesRequest {
+    return {
+      repositoryNames: globalThis.Array.isArray(object?.repositoryNames)
+        ? object.repositoryNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.repository_names)
+        ? object.repository_names.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BatchGetRepositoriesRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryNames?.length) {
+      obj.repositoryNames = message.repositoryNames;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchGetRepositoriesRequest>, I>>(base?: I): BatchGetRepositoriesRequest {
+    return BatchGetRepositoriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchGetRepositoriesRequest>, I>>(object: I): BatchGetRepositoriesRequest {
+    const message = createBaseBatchGetRepositoriesRequest();
+    message.repositoryNames = object.repositoryNames?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseBatchGetRepositoriesResponse(): BatchGetRepositoriesResponse {
+  return { repositories: [], repositoriesNotFound: [] };
+}
+
+export const BatchGetRepositoriesResponse: MessageFns<BatchGetRepositoriesResponse> = {
+  encode(message: BatchGetRepositoriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.repositories) {
+      RepositoryMetadata.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.repositoriesNotFound) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetRepositoriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetRepositoriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositories.push(RepositoryMetadata.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.repositoriesNotFound.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchGetRepositoriesResponse {
+    return {
+      repositories: globalThis.Array.isArray(object?.repositories)
+        ? object.repositories.map((e: any) => RepositoryMetadata.fromJSON(e))
+        : [],
+      repositoriesNotFound: globalThis.Array.isArray(object?.repositoriesNotFound)
+        ? object.repositoriesNotFound.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.repositories_not_found)
+        ? object.repositories_not_found.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BatchGetRepositoriesResponse): unknown {
+    const obj: any = {};
+    if (message.repositories?.length) {
+      obj.repositories = message.repositories.map((e) => RepositoryMetadata.toJSON(e));
+    }
+    if (message.repositoriesNotFound?.length) {
+      obj.repositoriesNotFound = message.repositoriesNotFound;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchGetRepositoriesResponse>, I>>(base?: I): BatchGetRepositoriesResponse {
+    return BatchGetRepositoriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchGetRepositoriesResponse>, I>>(object: I): BatchGetRepositoriesResponse {
+    const message = createBaseBatchGetRepositoriesResponse();
+    message.repositories = object.repositories?.map((e) => RepositoryMetadata.fromPartial(e)) || [];
+    message.repositoriesNotFound = object.repositoriesNotFound?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateRepositoryNameRequest(): UpdateRepositoryNameRequest {
+  return { oldName: "", newName: "", actorArn: "" };
+}
+
+export const UpdateRepositoryNameRequest: MessageFns<UpdateRepositoryNameRequest> = {
+  encode(message: UpdateRepositoryNameRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.oldName !== "") {
+      writer.uint32(10).string(message.oldName);
+    }
+    if (message.newName !== "") {
+      writer.uint32(18).string(message.newName);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRepositoryNameRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRepositoryNameRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.oldName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.newName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateRepositoryNameRequest {
+    return {
+      oldName: isSet(object.oldName)
+        ? globalThis.String(object.oldName)
+        : isSet(object.old_name)
+        ? globalThis.String(object.old_name)
+        : "",
+      newName: isSet(object.newName)
+        ? globalThis.String(object.newName)
+        : isSet(object.new_name)
+        ? globalThis.String(object.new_name)
+        : "",
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateRepositoryNameRequest): unknown {
+    const obj: any = {};
+    if (message.oldName !== "") {
+      obj.oldName = message.oldName;
+    }
+    if (message.newName !== "") {
+      obj.newName = message.newName;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRepositoryNameRequest>, I>>(base?: I): UpdateRepositoryNameRequest {
+    return UpdateRepositoryNameRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRepositoryNameRequest>, I>>(object: I): UpdateRepositoryNameRequest {
+    const message = createBaseUpdateRepositoryNameRequest();
+    message.oldName = object.oldName ?? "";
+    message.newName = object.newName ?? "";
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateRepositoryNameResponse(): UpdateRepositoryNameResponse {
+  return {};
+}
+
+export const UpdateRepositoryNameResponse: MessageFns<UpdateRepositoryNameResponse> = {
+  encode(_: UpdateRepositoryNameResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRepositoryNameResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRepositoryNameResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UpdateRepositoryNameResponse {
+    return {};
+  },
+
+  toJSON(_: UpdateRepositoryNameResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRepositoryNameResponse>, I>>(base?: I): UpdateRepositoryNameResponse {
+    return UpdateRepositoryNameResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRepositoryNameResponse>, I>>(_: I): UpdateRepositoryNameResponse {
+    const message = createBaseUpdateRepositoryNameResponse();
+    return message;
+  },
+};
+
+function createBaseUpdateRepositoryDescriptionRequest(): UpdateRepositoryDescriptionRequest {
+  return { repositoryName: "", repositoryDescription: "", actorArn: "" };
+}
+
+export const UpdateRepositoryDescriptionRequest: MessageFns<UpdateRepositoryDescriptionRequest> = {
+  encode(message: UpdateRepositoryDescriptionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.repositoryDescription !== "") {
+      writer.uint32(18).string(message.repositoryDescription);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRepositoryDescriptionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRepositoryDescriptionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.repositoryDescription = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateRepositoryDescriptionRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      repositoryDescription: isSet(object.repositoryDescription)
+        ? globalThis.String(object.repositoryDescription)
+        : isSet(object.repository_description)
+        ? globalThis.String(object.repository_description)
+        : "",
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateRepositoryDescriptionRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.repositoryDescription !== "") {
+      obj.repositoryDescription = message.repositoryDescription;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRepositoryDescriptionRequest>, I>>(
+    base?: I,
+  ): UpdateRepositoryDescriptionRequest {
+    return UpdateRepositoryDescriptionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRepositoryDescriptionRequest>, I>>(
+    object: I,
+  ): UpdateRepositoryDescriptionRequest {
+    const message = createBaseUpdateRepositoryDescriptionRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.repositoryDescription = object.repositoryDescription ?? "";
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateRepositoryDescriptionResponse(): UpdateRepositoryDescriptionResponse {
+  return {};
+}
+
+export const UpdateRepositoryDescriptionResponse: MessageFns<UpdateRepositoryDescriptionResponse> = {
+  encode(_: UpdateRepositoryDescriptionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRepositoryDescriptionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRepositoryDescriptionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UpdateRepositoryDescriptionResponse {
+    return {};
+  },
+
+  toJSON(_: UpdateRepositoryDescriptionResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRepositoryDescriptionResponse>, I>>(
+    base?: I,
+  ): UpdateRepositoryDescriptionResponse {
+    return UpdateRepositoryDescriptionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRepositoryDescriptionResponse>, I>>(
+    _: I,
+  ): UpdateRepositoryDescriptionResponse {
+    const message = createBaseUpdateRepositoryDescriptionResponse();
+    return message;
+  },
+};
+
+function createBaseUpdateRepositoryEncryptionKeyRequest(): UpdateRepositoryEncryptionKeyRequest {
+  return { repositoryName: "", kmsKeyId: "", actorArn: "" };
+}
+
+export const UpdateRepositoryEncryptionKeyRequest: MessageFns<UpdateRepositoryEncryptionKeyRequest> = {
+  encode(message: UpdateRepositoryEncryptionKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.kmsKeyId !== "") {
+      writer.uint32(18).string(message.kmsKeyId);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRepositoryEncryptionKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRepositoryEncryptionKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kmsKeyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateRepositoryEncryptionKeyRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      kmsKeyId: isSet(object.kmsKeyId)
+        ? globalThis.String(object.kmsKeyId)
+        : isSet(object.kms_key_id)
+        ? globalThis.String(object.kms_key_id)
+        : "",
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateRepositoryEncryptionKeyRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.kmsKeyId !== "") {
+      obj.kmsKeyId = message.kmsKeyId;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRepositoryEncryptionKeyRequest>, I>>(
+    base?: I,
+  ): UpdateRepositoryEncryptionKeyRequest {
+    return UpdateRepositoryEncryptionKeyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRepositoryEncryptionKeyRequest>, I>>(
+    object: I,
+  ): UpdateRepositoryEncryptionKeyRequest {
+    const message = createBaseUpdateRepositoryEncryptionKeyRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.kmsKeyId = object.kmsKeyId ?? "";
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateRepositoryEncryptionKeyResponse(): UpdateRepositoryEncryptionKeyResponse {
+  return { repositoryId: "", kmsKeyId: "", originalKmsKeyId: "" };
+}
+
+export const UpdateRepositoryEncryptionKeyResponse: MessageFns<UpdateRepositoryEncryptionKeyResponse> = {
+  encode(message: UpdateRepositoryEncryptionKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryId !== "") {
+      writer.uint32(10).string(message.repositoryId);
+    }
+    if (message.kmsKeyId !== "") {
+      writer.uint32(18).string(message.kmsKeyId);
+    }
+    if (message.originalKmsKeyId !== "") {
+      writer.uint32(26).string(message.originalKmsKeyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRepositoryEncryptionKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRepositoryEncryptionKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kmsKeyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.originalKmsKeyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateRepositoryEncryptionKeyResponse {
+    return {
+      repositoryId: isSet(object.repositoryId)
+        ? globalThis.String(object.repositoryId)
+        : isSet(object.repository_id)
+        ? globalThis.String(object.repository_id)
+        : "",
+      kmsKeyId: isSet(object.kmsKeyId)
+        ? globalThis.String(object.kmsKeyId)
+        : isSet(object.kms_key_id)
+        ? globalThis.String(object.kms_key_id)
+        : "",
+      originalKmsKeyId: isSet(object.originalKmsKeyId)
+        ? globalThis.String(object.originalKmsKeyId)
+        : isSet(object.original_kms_key_id)
+        ? globalThis.String(object.original_kms_key_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateRepositoryEncryptionKeyResponse): unknown {
+    const obj: any = {};
+    if (message.repositoryId !== "") {
+      obj.repositoryId = message.repositoryId;
+    }
+    if (message.kmsKeyId !== "") {
+      obj.kmsKeyId = message.kmsKeyId;
+    }
+    if (message.originalKmsKeyId !== "") {
+      obj.originalKmsKeyId = message.originalKmsKeyId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRepositoryEncryptionKeyResponse>, I>>(
+    base?: I,
+  ): UpdateRepositoryEncryptionKeyResponse {
+    return UpdateRepositoryEncryptionKeyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRepositoryEncryptionKeyResponse>, I>>(
+    object: I,
+  ): UpdateRepositoryEncryptionKeyResponse {
+    const message = createBaseUpdateRepositoryEncryptionKeyResponse();
+    message.repositoryId = object.repositoryId ?? "";
+    message.kmsKeyId = object.kmsKeyId ?? "";
+    message.originalKmsKeyId = object.originalKmsKeyId ?? "";
+    return message;
+  },
+};
+
+function createBaseTagResourceRequest(): TagResourceRequest {
+  return { resourceArn: "", tags: {}, actorArn: "" };
+}
+
+export const TagResourceRequest: MessageFns<TagResourceRequest> = {
+  encode(message: TagResourceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceArn !== "") {
+      writer.uint32(10).string(message.resourceArn);
+    }
+    globalThis.Object.entries(message.tags).forEach(([key, value]: [string, string]) => {
+      TagResourceRequest_TagsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TagResourceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTagResourceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceArn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = TagResourceRequest_TagsEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.tags[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TagResourceRequest {
+    return {
+      resourceArn: isSet(object.resourceArn)
+        ? globalThis.String(object.resourceArn)
+        : isSet(object.resource_arn)
+        ? globalThis.String(object.resource_arn)
+        : "",
+      tags: isObject(object.tags)
+        ? (globalThis.Object.entries(object.tags) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: TagResourceRequest): unknown {
+    const obj: any = {};
+    if (message.resourceArn !== "") {
+      obj.resourceArn = message.resourceArn;
+    }
+    if (message.tags) {
+      const entries = globalThis.Object.entries(message.tags) as [string, string][];
+      if (entries.length > 0) {
+        obj.tags = {};
+        entries.forEach(([k, v]) => {
+          obj.tags[k] = v;
+        });
+      }
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TagResourceRequest>, I>>(base?: I): TagResourceRequest {
+    return TagResourceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TagResourceRequest>, I>>(object: I): TagResourceRequest {
+    const message = createBaseTagResourceRequest();
+    message.resourceArn = object.resourceArn ?? "";
+    message.tags = (globalThis.Object.entries(object.tags ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseTagResourceRequest_TagsEntry(): TagResourceRequest_TagsEntry {
+  return { key: "", value: "" };
+}
+
+export const TagResourceRequest_TagsEntry: MessageFns<TagResourceRequest_TagsEntry> = {
+  encode(message: TagResourceRequest_TagsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TagResourceRequest_TagsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTagResourceRequest_TagsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TagResourceRequest_TagsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: TagResourceRequest_TagsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TagResourceRequest_TagsEntry>, I>>(base?: I): TagResourceRequest_TagsEntry {
+    return TagResourceRequest_TagsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TagResourceRequest_TagsEntry>, I>>(object: I): TagResourceRequest_TagsEntry {
+    const message = createBaseTagResourceRequest_TagsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseTagResourceResponse(): TagResourceResponse {
+  return {};
+}
+
+export const TagResourceResponse: MessageFns<TagResourceResponse> = {
+  encode(_: TagResourceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TagResourceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTagResourceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): TagResourceResponse {
+    return {};
+  },
+
+  toJSON(_: TagResourceResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TagResourceResponse>, I>>(base?: I): TagResourceResponse {
+    return TagResourceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TagResourceResponse>, I>>(_: I): TagResourceResponse {
+    const message = createBaseTagResourceResponse();
+    return message;
+  },
+};
+
+function createBaseUntagResourceRequest(): UntagResourceRequest {
+  return { resourceArn: "", tagKeys: [], actorArn: "" };
+}
+
+export const UntagResourceRequest: MessageFns<UntagResourceRequest> = {
+  encode(message: UntagResourceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceArn !== "") {
+      writer.uint32(10).string(message.resourceArn);
+    }
+    for (const v of message.tagKeys) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UntagResourceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUntagResourceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceArn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tagKeys.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UntagResourceRequest {
+    return {
+      resourceArn: isSet(object.resourceArn)
+        ? globalThis.String(object.resourceArn)
+        : isSet(object.resource_arn)
+        ? globalThis.String(object.resource_arn)
+        : "",
+      tagKeys: globalThis.Array.isArray(object?.tagKeys)
+        ? object.tagKeys.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.tag_keys)
+        ? object.tag_keys.map((e: any) => globalThis.String(e))
+        : [],
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: UntagResourceRequest): unknown {
+    const obj: any = {};
+    if (message.resourceArn !== "") {
+      obj.resourceArn = message.resourceArn;
+    }
+    if (message.tagKeys?.length) {
+      obj.tagKeys = message.tagKeys;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UntagResourceRequest>, I>>(base?: I): UntagResourceRequest {
+    return UntagResourceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UntagResourceRequest>, I>>(object: I): UntagResourceRequest {
+    const message = createBaseUntagResourceRequest();
+    message.resourceArn = object.resourceArn ?? "";
+    message.tagKeys = object.tagKeys?.map((e) => e) || [];
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseUntagResourceResponse(): UntagResourceResponse {
+  return {};
+}
+
+export const UntagResourceResponse: MessageFns<UntagResourceResponse> = {
+  encode(_: UntagResourceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UntagResourceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUntagResourceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UntagResourceResponse {
+    return {};
+  },
+
+  toJSON(_: UntagResourceResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UntagResourceResponse>, I>>(base?: I): UntagResourceResponse {
+    return UntagResourceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UntagResourceResponse>, I>>(_: I): UntagResourceResponse {
+    const message = createBaseUntagResourceResponse();
+    return message;
+  },
+};
+
+function createBaseListTagsForResourceRequest(): ListTagsForResourceRequest {
+  return { resourceArn: "", nextToken: "" };
+}
+
+export const ListTagsForResourceRequest: MessageFns<ListTagsForResourceRequest> = {
+  encode(message: ListTagsForResourceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceArn !== "") {
+      writer.uint32(10).string(message.resourceArn);
+    }
+    if (message.nextToken !== "") {
+      writer.uint32(18).string(message.nextToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTagsForResourceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTagsForResourceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceArn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTagsForResourceRequest {
+    return {
+      resourceArn: isSet(object.resourceArn)
+        ? globalThis.String(object.resourceArn)
+        : isSet(object.resource_arn)
+        ? globalThis.String(object.resource_arn)
+        : "",
+      nextToken: isSet(object.nextToken)
+        ? globalThis.String(object.nextToken)
+        : isSet(object.next_token)
+        ? globalThis.String(object.next_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTagsForResourceRequest): unknown {
+    const obj: any = {};
+    if (message.resourceArn !== "") {
+      obj.resourceArn = message.resourceArn;
+    }
+    if (message.nextToken !== "") {
+      obj.nextToken = message.nextToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTagsForResourceRequest>, I>>(base?: I): ListTagsForResourceRequest {
+    return ListTagsForResourceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTagsForResourceRequest>, I>>(object: I): ListTagsForResourceRequest {
+    const message = createBaseListTagsForResourceRequest();
+    message.resourceArn = object.resourceArn ?? "";
+    message.nextToken = object.nextToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListTagsForResourceResponse(): ListTagsForResourceResponse {
+  return { tags: {}, nextToken: "" };
+}
+
+export const ListTagsForResourceResponse: MessageFns<ListTagsForResourceResponse> = {
+  encode(message: ListTagsForResourceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.tags).forEach(([key, value]: [string, string]) => {
+      ListTagsForResourceResponse_TagsEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    if (message.nextToken !== "") {
+      writer.uint32(18).string(message.nextToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTagsForResourceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTagsForResourceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = ListTagsForResourceResponse_TagsEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.tags[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTagsForResourceResponse {
+    return {
+      tags: isObject(object.tags)
+        ? (globalThis.Object.entries(object.tags) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      nextToken: isSet(object.nextToken)
+        ? globalThis.String(object.nextToken)
+        : isSet(object.next_token)
+        ? globalThis.String(object.next_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTagsForResourceResponse): unknown {
+    const obj: any = {};
+    if (message.tags) {
+      const entries = globalThis.Object.entries(message.tags) as [string, string][];
+      if (entries.length > 0) {
+        obj.tags = {};
+        entries.forEach(([k, v]) => {
+          obj.tags[k] = v;
+        });
+      }
+    }
+    if (message.nextToken !== "") {
+      obj.nextToken = message.nextToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTagsForResourceResponse>, I>>(base?: I): ListTagsForResourceResponse {
+    return ListTagsForResourceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTagsForResourceResponse>, I>>(object: I): ListTagsForResourceResponse {
+    const message = createBaseListTagsForResourceResponse();
+    message.tags = (globalThis.Object.entries(object.tags ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.nextToken = object.nextToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListTagsForResourceResponse_TagsEntry(): ListTagsForResourceResponse_TagsEntry {
+  return { key: "", value: "" };
+}
+
+export const ListTagsForResourceResponse_TagsEntry: MessageFns<ListTagsForResourceResponse_TagsEntry> = {
+  encode(message: ListTagsForResourceResponse_TagsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTagsForResourceResponse_TagsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTagsForResourceResponse_TagsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTagsForResourceResponse_TagsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ListTagsForResourceResponse_TagsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTagsForResourceResponse_TagsEntry>, I>>(
+    base?: I,
+  ): ListTagsForResourceResponse_TagsEntry {
+    return ListTagsForResourceResponse_TagsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTagsForResourceResponse_TagsEntry>, I>>(
+    object: I,
+  ): ListTagsForResourceResponse_TagsEntry {
+    const message = createBaseListTagsForResourceResponse_TagsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 /** RepoMetadata owns repositories: names and their immutable ids, descriptions, default branches. */
 export type RepoMetadataService = typeof RepoMetadataService;
 export const RepoMetadataService = {
@@ -1381,6 +2961,84 @@ export const RepoMetadataService = {
       Buffer.from(DeleteRepositoryResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteRepositoryResponse => DeleteRepositoryResponse.decode(value),
   },
+  batchGetRepositories: {
+    path: "/cairn.metadata.v1.RepoMetadata/BatchGetRepositories" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BatchGetRepositoriesRequest): Buffer =>
+      Buffer.from(BatchGetRepositoriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BatchGetRepositoriesRequest => BatchGetRepositoriesRequest.decode(value),
+    responseSerialize: (value: BatchGetRepositoriesResponse): Buffer =>
+      Buffer.from(BatchGetRepositoriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BatchGetRepositoriesResponse => BatchGetRepositoriesResponse.decode(value),
+  },
+  updateRepositoryName: {
+    path: "/cairn.metadata.v1.RepoMetadata/UpdateRepositoryName" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateRepositoryNameRequest): Buffer =>
+      Buffer.from(UpdateRepositoryNameRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateRepositoryNameRequest => UpdateRepositoryNameRequest.decode(value),
+    responseSerialize: (value: UpdateRepositoryNameResponse): Buffer =>
+      Buffer.from(UpdateRepositoryNameResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateRepositoryNameResponse => UpdateRepositoryNameResponse.decode(value),
+  },
+  updateRepositoryDescription: {
+    path: "/cairn.metadata.v1.RepoMetadata/UpdateRepositoryDescription" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateRepositoryDescriptionRequest): Buffer =>
+      Buffer.from(UpdateRepositoryDescriptionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateRepositoryDescriptionRequest =>
+      UpdateRepositoryDescriptionRequest.decode(value),
+    responseSerialize: (value: UpdateRepositoryDescriptionResponse): Buffer =>
+      Buffer.from(UpdateRepositoryDescriptionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateRepositoryDescriptionResponse =>
+      UpdateRepositoryDescriptionResponse.decode(value),
+  },
+  updateRepositoryEncryptionKey: {
+    path: "/cairn.metadata.v1.RepoMetadata/UpdateRepositoryEncryptionKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateRepositoryEncryptionKeyRequest): Buffer =>
+      Buffer.from(UpdateRepositoryEncryptionKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateRepositoryEncryptionKeyRequest =>
+      UpdateRepositoryEncryptionKeyRequest.decode(value),
+    responseSerialize: (value: UpdateRepositoryEncryptionKeyResponse): Buffer =>
+      Buffer.from(UpdateRepositoryEncryptionKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateRepositoryEncryptionKeyResponse =>
+      UpdateRepositoryEncryptionKeyResponse.decode(value),
+  },
+  tagResource: {
+    path: "/cairn.metadata.v1.RepoMetadata/TagResource" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TagResourceRequest): Buffer => Buffer.from(TagResourceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TagResourceRequest => TagResourceRequest.decode(value),
+    responseSerialize: (value: TagResourceResponse): Buffer => Buffer.from(TagResourceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TagResourceResponse => TagResourceResponse.decode(value),
+  },
+  untagResource: {
+    path: "/cairn.metadata.v1.RepoMetadata/UntagResource" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UntagResourceRequest): Buffer => Buffer.from(UntagResourceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UntagResourceRequest => UntagResourceRequest.decode(value),
+    responseSerialize: (value: UntagResourceResponse): Buffer =>
+      Buffer.from(UntagResourceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UntagResourceResponse => UntagResourceResponse.decode(value),
+  },
+  listTagsForResource: {
+    path: "/cairn.metadata.v1.RepoMetadata/ListTagsForResource" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTagsForResourceRequest): Buffer =>
+      Buffer.from(ListTagsForResourceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTagsForResourceRequest => ListTagsForResourceRequest.decode(value),
+    responseSerialize: (value: ListTagsForResourceResponse): Buffer =>
+      Buffer.from(ListTagsForResourceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTagsForResourceResponse => ListTagsForResourceResponse.decode(value),
+  },
 } as const;
 
 export interface RepoMetadataServer extends UntypedServiceImplementation {
@@ -1388,6 +3046,16 @@ export interface RepoMetadataServer extends UntypedServiceImplementation {
   getRepository: handleUnaryCall<GetRepositoryRequest, GetRepositoryResponse>;
   listRepositories: handleUnaryCall<ListRepositoriesRequest, ListRepositoriesResponse>;
   deleteRepository: handleUnaryCall<DeleteRepositoryRequest, DeleteRepositoryResponse>;
+  batchGetRepositories: handleUnaryCall<BatchGetRepositoriesRequest, BatchGetRepositoriesResponse>;
+  updateRepositoryName: handleUnaryCall<UpdateRepositoryNameRequest, UpdateRepositoryNameResponse>;
+  updateRepositoryDescription: handleUnaryCall<UpdateRepositoryDescriptionRequest, UpdateRepositoryDescriptionResponse>;
+  updateRepositoryEncryptionKey: handleUnaryCall<
+    UpdateRepositoryEncryptionKeyRequest,
+    UpdateRepositoryEncryptionKeyResponse
+  >;
+  tagResource: handleUnaryCall<TagResourceRequest, TagResourceResponse>;
+  untagResource: handleUnaryCall<UntagResourceRequest, UntagResourceResponse>;
+  listTagsForResource: handleUnaryCall<ListTagsForResourceRequest, ListTagsForResourceResponse>;
 }
 
 export interface RepoMetadataClient extends Client {
@@ -1450,6 +3118,111 @@ export interface RepoMetadataClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteRepositoryResponse) => void,
+  ): ClientUnaryCall;
+  batchGetRepositories(
+    request: BatchGetRepositoriesRequest,
+    callback: (error: ServiceError | null, response: BatchGetRepositoriesResponse) => void,
+  ): ClientUnaryCall;
+  batchGetRepositories(
+    request: BatchGetRepositoriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BatchGetRepositoriesResponse) => void,
+  ): ClientUnaryCall;
+  batchGetRepositories(
+    request: BatchGetRepositoriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BatchGetRepositoriesResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryName(
+    request: UpdateRepositoryNameRequest,
+    callback: (error: ServiceError | null, response: UpdateRepositoryNameResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryName(
+    request: UpdateRepositoryNameRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateRepositoryNameResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryName(
+    request: UpdateRepositoryNameRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateRepositoryNameResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryDescription(
+    request: UpdateRepositoryDescriptionRequest,
+    callback: (error: ServiceError | null, response: UpdateRepositoryDescriptionResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryDescription(
+    request: UpdateRepositoryDescriptionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateRepositoryDescriptionResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryDescription(
+    request: UpdateRepositoryDescriptionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateRepositoryDescriptionResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryEncryptionKey(
+    request: UpdateRepositoryEncryptionKeyRequest,
+    callback: (error: ServiceError | null, response: UpdateRepositoryEncryptionKeyResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryEncryptionKey(
+    request: UpdateRepositoryEncryptionKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateRepositoryEncryptionKeyResponse) => void,
+  ): ClientUnaryCall;
+  updateRepositoryEncryptionKey(
+    request: UpdateRepositoryEncryptionKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateRepositoryEncryptionKeyResponse) => void,
+  ): ClientUnaryCall;
+  tagResource(
+    request: TagResourceRequest,
+    callback: (error: ServiceError | null, response: TagResourceResponse) => void,
+  ): ClientUnaryCall;
+  tagResource(
+    request: TagResourceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TagResourceResponse) => void,
+  ): ClientUnaryCall;
+  tagResource(
+    request: TagResourceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TagResourceResponse) => void,
+  ): ClientUnaryCall;
+  untagResource(
+    request: UntagResourceRequest,
+    callback: (error: ServiceError | null, response: UntagResourceResponse) => void,
+  ): ClientUnaryCall;
+  untagResource(
+    request: UntagResourceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UntagResourceResponse) => void,
+  ): ClientUnaryCall;
+  untagResource(
+    request: UntagResourceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UntagResourceResponse) => void,
+  ): ClientUnaryCall;
+  listTagsForResource(
+    request: ListTagsForResourceRequest,
+    callback: (error: ServiceError | null, response: ListTagsForResourceResponse) => void,
+  ): ClientUnaryCall;
+  listTagsForResource(
+    request: ListTagsForResourceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTagsForResourceResponse) => void,
+  ): ClientUnaryCall;
+  listTagsForResource(
+    request: ListTagsForResourceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTagsForResourceResponse) => void,
   ): ClientUnaryCall;
 }
 
