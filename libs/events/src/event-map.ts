@@ -34,7 +34,7 @@ export interface EventMap {
     repositoryName: string;
     accountId: string;
     actorArn: string;
-    changes: ('description' | 'kmsKeyId' | 'tags')[];
+    changes: ('description' | 'kmsKeyId' | 'tags' | 'defaultBranch')[];
   };
   /** One per push (or API write), listing every reference it moved. */
   'references.updated': {

@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { GATEWAY_CONFIG, loadGatewayConfig } from './config';
 import { Upstreams } from './upstreams';
 import { RepositoryOperations } from './codecommit/repository-operations';
+import { BranchOperations } from './codecommit/branch-operations';
+import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { IamOperations } from './iam/iam-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryOperations, IamOperations, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, IamOperations, GatewayHttpController],
 })
 export class ApiGatewayModule {}

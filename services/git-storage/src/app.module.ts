@@ -7,6 +7,8 @@ import { HooksInstaller } from './ref-journal/hooks-installer';
 import { RefJournal } from './ref-journal/ref-journal';
 import { ENVELOPE_PUBLISHER, JournalRelay } from './ref-journal/journal-relay';
 import { TransportGrpcController } from './transport/transport.grpc.controller';
+import { RefUpdater } from './refs/ref-updater';
+import { RefsGrpcController } from './refs/refs.grpc.controller';
 
 @Module({
   providers: [
@@ -22,6 +24,8 @@ import { TransportGrpcController } from './transport/transport.grpc.controller';
     RefJournal,
     JournalRelay,
     TransportGrpcController,
+    RefUpdater,
+    RefsGrpcController,
   ],
 })
 export class GitStorageModule implements OnApplicationBootstrap {

@@ -3,6 +3,7 @@ import { runService } from '@cairn/runtime';
 import { GitStorageModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
 import { TransportGrpcController } from './transport/transport.grpc.controller';
+import { RefsGrpcController } from './refs/refs.grpc.controller';
 
 void runService({
   name: 'git-storage',
@@ -10,6 +11,7 @@ void runService({
   grpc: (app) => {
     const repositories = app.get(RepositoriesGrpcController);
     const transport = app.get(TransportGrpcController);
+    const refs = app.get(RefsGrpcController);
     const implementation: storage.GitStorageServer = {
       createRepository: repositories.createRepository,
       deleteRepository: repositories.deleteRepository,
@@ -17,6 +19,9 @@ void runService({
       infoRefs: (call) => void transport.infoRefs(call),
       uploadPack: (call) => void transport.uploadPack(call),
       receivePack: (call) => void transport.receivePack(call),
+      updateRefs: refs.updateRefs,
+      setHead: refs.setHead,
+      resolveObject: refs.resolveObject,
     };
     return [{ definition: storage.GitStorageService, implementation }];
   },

@@ -1,4 +1,4 @@
-import { Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createEventLog, EventLog, OUTBOX_ENTITIES, OutboxRelay } from '@cairn/events';
 import { openDatabase } from '@cairn/runtime';
@@ -9,8 +9,10 @@ import { RepositoryRepository } from './repositories/repository.repository';
 import { RepositoriesService } from './repositories/repositories.service';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
 import { RepositorySettingsService } from './repositories/repository-settings.service';
+import { BranchesService } from './branches/branches.service';
+import { BranchesGrpcController } from './branches/branches.grpc.controller';
+import { EVENT_LOG, FirstBranchConsumer } from './branches/first-branch.consumer';
 
-const EVENT_LOG = Symbol('EVENT_LOG');
 
 @Module({
   providers: [
@@ -24,12 +26,16 @@ const EVENT_LOG = Symbol('EVENT_LOG');
     RepositoriesService,
     RepositorySettingsService,
     RepositoriesGrpcController,
+    BranchesService,
+    BranchesGrpcController,
+    FirstBranchConsumer,
   ],
 })
 export class RepoMetadataModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly relay: OutboxRelay,
     private readonly db: DataSource,
+    @Inject(EVENT_LOG) private readonly eventLog: EventLog,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,6 +44,7 @@ export class RepoMetadataModule implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.eventLog.close();
     await this.db.destroy();
   }
 }

@@ -2,9 +2,13 @@ import { metadata } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { RepoMetadataModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
+import { BranchesGrpcController } from './branches/branches.grpc.controller';
 
 void runService({
   name: 'repo-metadata',
   module: RepoMetadataModule,
-  grpc: (app) => [{ definition: metadata.RepoMetadataService, implementation: app.get(RepositoriesGrpcController).implementation }],
+  grpc: (app) => {
+    const implementation: metadata.RepoMetadataServer = { ...app.get(RepositoriesGrpcController).handlers, ...app.get(BranchesGrpcController).handlers };
+    return [{ definition: metadata.RepoMetadataService, implementation }];
+  },
 });

@@ -10,6 +10,7 @@ import { GrpcRegistration, RunningGrpcServer, startGrpcServer } from '@cairn/run
 import { createTestDatabase, makeTempDir, testKafkaBrokers, waitFor } from '@cairn/testing';
 import { RepoMetadataModule } from '../src/app.module';
 import { RepositoriesGrpcController } from '../src/repositories/repositories.grpc.controller';
+import { BranchesGrpcController } from '../src/branches/branches.grpc.controller';
 import { PolicyModule } from '../../policy/src/app.module';
 import { PolicyGrpcController } from '../../policy/src/policy.grpc.controller';
 import { GitStorageModule } from '../../git-storage/src/app.module';
@@ -52,7 +53,7 @@ describe('repo-metadata service', () => {
     const metadataAddr = await serve(
       RepoMetadataModule,
       { CAIRN_DATABASE_URL: await createTestDatabase('metadata'), CAIRN_EVENT_LOG_URL: eventLogUrl(), CAIRN_POLICY_ADDR: policyAddr, CAIRN_STORAGE_ADDR: storageAddr },
-      (app) => ({ definition: metadata.RepoMetadataService, implementation: app.get(RepositoriesGrpcController).implementation }),
+      (app) => ({ definition: metadata.RepoMetadataService, implementation: { ...app.get(RepositoriesGrpcController).handlers, ...app.get(BranchesGrpcController).handlers } }),
     );
     client = createClient(metadata.RepoMetadataClient, metadataAddr);
   });

@@ -3,13 +3,17 @@ import { callUnary, metadata } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
 import { optionalString, optionalStringList, optionalStringMap, requiredString } from './input';
 import { Operation } from '../operation';
+import { RepositoryArns } from './repository-arns';
 
 const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is required, but was not specified.'] as const;
 
 /** CodeCommit repository operations: awsJson in, repo-metadata's gRPC behind. */
 @Injectable()
 export class RepositoryOperations {
-  constructor(private readonly upstreams: Upstreams) {}
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly arns: RepositoryArns,
+  ) {}
 
   private get metadata() {
     return this.upstreams.metadata;
@@ -17,7 +21,7 @@ export class RepositoryOperations {
 
   readonly operations: Record<string, Operation> = {
     CreateRepository: {
-      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      resources: (input) => this.arns.of(optionalString(input, 'repositoryName')),
       run: async (input, caller) => {
         const { repository } = await callUnary(this.metadata, this.metadata.createRepository, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
@@ -30,14 +34,14 @@ export class RepositoryOperations {
       },
     },
     GetRepository: {
-      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      resources: (input) => this.arns.of(optionalString(input, 'repositoryName')),
       run: async (input) => {
         const { repository } = await callUnary(this.metadata, this.metadata.getRepository, { repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED) });
         return { repositoryMetadata: repositoryMetadataJson(repository!) };
       },
     },
     BatchGetRepositories: {
-      resources: (input) => this.repositoryArns(...optionalStringList(input, 'repositoryNames')),
+      resources: (input) => this.arns.of(...optionalStringList(input, 'repositoryNames')),
       run: async (input) => {
         const out = await callUnary(this.metadata, this.metadata.batchGetRepositories, { repositoryNames: optionalStringList(input, 'repositoryNames') });
         return { repositories: out.repositories.map(repositoryMetadataJson), repositoriesNotFound: out.repositoriesNotFound, errors: [] };
@@ -55,7 +59,7 @@ export class RepositoryOperations {
       },
     },
     UpdateRepositoryName: {
-      resources: (input) => this.repositoryArns(optionalString(input, 'oldName'), optionalString(input, 'newName')),
+      resources: (input) => this.arns.of(optionalString(input, 'oldName'), optionalString(input, 'newName')),
       run: async (input, caller) => {
         await callUnary(this.metadata, this.metadata.updateRepositoryName, {
           oldName: requiredString(input, 'oldName', ...NAME_REQUIRED),
@@ -66,7 +70,7 @@ export class RepositoryOperations {
       },
     },
     UpdateRepositoryDescription: {
-      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      resources: (input) => this.arns.of(optionalString(input, 'repositoryName')),
       run: async (input, caller) => {
         await callUnary(this.metadata, this.metadata.updateRepositoryDescription, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
@@ -77,7 +81,7 @@ export class RepositoryOperations {
       },
     },
     UpdateRepositoryEncryptionKey: {
-      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      resources: (input) => this.arns.of(optionalString(input, 'repositoryName')),
       run: async (input, caller) => {
         const out = await callUnary(this.metadata, this.metadata.updateRepositoryEncryptionKey, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
@@ -88,7 +92,7 @@ export class RepositoryOperations {
       },
     },
     DeleteRepository: {
-      resources: (input) => this.repositoryArns(optionalString(input, 'repositoryName')),
+      resources: (input) => this.arns.of(optionalString(input, 'repositoryName')),
       run: async (input, caller) => {
         const { repositoryId } = await callUnary(this.metadata, this.metadata.deleteRepository, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
@@ -121,10 +125,6 @@ export class RepositoryOperations {
     },
   };
 
-  private async repositoryArns(...names: string[]): Promise<string[]> {
-    const { accountId, region } = await this.upstreams.getAccount();
-    return names.map((name) => `arn:aws:codecommit:${region}:${accountId}:${name}`);
-  }
 }
 
 

@@ -21,6 +21,7 @@ import { Logger } from '@cairn/runtime';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Upstreams } from '../upstreams';
 import { RepositoryOperations } from '../codecommit/repository-operations';
+import { BranchOperations } from '../codecommit/branch-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 
@@ -54,12 +55,13 @@ export class GatewayHttpController {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly upstreams: Upstreams,
     repositories: RepositoryOperations,
+    branches: BranchOperations,
     iamOperations: IamOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
-      operations: { ...repositories.operations },
+      operations: { ...repositories.operations, ...branches.operations },
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),

@@ -11,7 +11,20 @@ export class RepositoriesGrpcController {
     private readonly settings: RepositorySettingsService,
   ) {}
 
-  readonly implementation: metadata.RepoMetadataServer = {
+  readonly handlers: Pick<
+    metadata.RepoMetadataServer,
+    | 'createRepository'
+    | 'getRepository'
+    | 'listRepositories'
+    | 'deleteRepository'
+    | 'batchGetRepositories'
+    | 'updateRepositoryName'
+    | 'updateRepositoryDescription'
+    | 'updateRepositoryEncryptionKey'
+    | 'tagResource'
+    | 'untagResource'
+    | 'listTagsForResource'
+  > = {
     createRepository: unary(async (req: metadata.CreateRepositoryRequest) => ({ repository: await this.repositories.create(req) })),
     getRepository: unary(async (req: metadata.GetRepositoryRequest) => ({ repository: await this.repositories.get(req.repositoryName) })),
     listRepositories: unary((req: metadata.ListRepositoriesRequest) => this.repositories.list(req)),

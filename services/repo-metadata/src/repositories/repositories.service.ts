@@ -184,7 +184,7 @@ export class RepositoriesService {
 }
 
 export interface RepositoryChange {
-  kind: 'description' | 'kmsKeyId' | 'tags';
+  kind: 'description' | 'kmsKeyId' | 'tags' | 'defaultBranch';
   fields(current: RepositoryEntity): Partial<RepositoryEntity>;
 }
 

@@ -22,6 +22,14 @@ export enum RepositoryErrorCode {
   TagsMapRequired = 'TagsMapRequiredException',
   TagKeysListRequired = 'TagKeysListRequiredException',
   InvalidTagKeysList = 'InvalidTagKeysListException',
+  BranchNameRequired = 'BranchNameRequiredException',
+  InvalidBranchName = 'InvalidBranchNameException',
+  BranchNameExists = 'BranchNameExistsException',
+  BranchDoesNotExist = 'BranchDoesNotExistException',
+  DefaultBranchCannotBeDeleted = 'DefaultBranchCannotBeDeletedException',
+  CommitIdRequired = 'CommitIdRequiredException',
+  InvalidCommitId = 'InvalidCommitIdException',
+  CommitDoesNotExist = 'CommitDoesNotExistException',
 }
 
 const STATUS: Record<RepositoryErrorCode, GrpcStatus> = {
@@ -45,6 +53,14 @@ const STATUS: Record<RepositoryErrorCode, GrpcStatus> = {
   [RepositoryErrorCode.TagsMapRequired]: GrpcStatus.INVALID_ARGUMENT,
   [RepositoryErrorCode.TagKeysListRequired]: GrpcStatus.INVALID_ARGUMENT,
   [RepositoryErrorCode.InvalidTagKeysList]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.BranchNameRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.InvalidBranchName]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.BranchNameExists]: GrpcStatus.ALREADY_EXISTS,
+  [RepositoryErrorCode.BranchDoesNotExist]: GrpcStatus.NOT_FOUND,
+  [RepositoryErrorCode.DefaultBranchCannotBeDeleted]: GrpcStatus.FAILED_PRECONDITION,
+  [RepositoryErrorCode.CommitIdRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.InvalidCommitId]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.CommitDoesNotExist]: GrpcStatus.NOT_FOUND,
 };
 
 export function repositoryError(code: RepositoryErrorCode, message: string): RpcError {

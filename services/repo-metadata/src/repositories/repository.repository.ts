@@ -15,6 +15,10 @@ export class RepositoryRepository {
     return this.db.getRepository(RepositoryEntity).findOneBy({ repositoryName });
   }
 
+  findById(repositoryId: string): Promise<RepositoryEntity | null> {
+    return this.db.getRepository(RepositoryEntity).findOneBy({ repositoryId });
+  }
+
   findByNames(repositoryNames: string[]): Promise<RepositoryEntity[]> {
     return this.db.getRepository(RepositoryEntity).findBy({ repositoryName: In(repositoryNames) });
   }

@@ -218,6 +218,79 @@ export interface ListTagsForResourceResponse_TagsEntry {
   value: string;
 }
 
+export interface BranchInfo {
+  /** Branch name without "refs/heads/". */
+  branchName: string;
+  /** Commit the branch points at. */
+  commitId: string;
+}
+
+export interface CreateBranchRequest {
+  /** Repository to change. */
+  repositoryName: string;
+  /** New branch name. */
+  branchName: string;
+  /** Commit it points at; must exist. */
+  commitId: string;
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface CreateBranchResponse {
+}
+
+export interface DeleteBranchRequest {
+  /** Repository to change. */
+  repositoryName: string;
+  /** Branch to delete; not the default branch. */
+  branchName: string;
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface DeleteBranchResponse {
+  /** The branch as it was; absent when it did not exist. */
+  deletedBranch: BranchInfo | undefined;
+}
+
+export interface GetBranchRequest {
+  /** Repository to read. */
+  repositoryName: string;
+  /** Branch to read. */
+  branchName: string;
+}
+
+export interface GetBranchResponse {
+  /** The branch. */
+  branch: BranchInfo | undefined;
+}
+
+export interface ListBranchesRequest {
+  /** Repository to read. */
+  repositoryName: string;
+  /** Continuation token from the previous page. */
+  nextToken: string;
+}
+
+export interface ListBranchesResponse {
+  /** Branch names, in name order. */
+  branches: string[];
+  /** Token for the next page; empty on the last. */
+  nextToken: string;
+}
+
+export interface UpdateDefaultBranchRequest {
+  /** Repository to change. */
+  repositoryName: string;
+  /** Existing branch to make the default. */
+  defaultBranchName: string;
+  /** ARN of the caller. */
+  actorArn: string;
+}
+
+export interface UpdateDefaultBranchResponse {
+}
+
 function createBaseRepositoryMetadata(): RepositoryMetadata {
   return {
     accountId: "",
@@ -2915,6 +2988,981 @@ export const ListTagsForResourceResponse_TagsEntry: MessageFns<ListTagsForResour
   },
 };
 
+function createBaseBranchInfo(): BranchInfo {
+  return { branchName: "", commitId: "" };
+}
+
+export const BranchInfo: MessageFns<BranchInfo> = {
+  encode(message: BranchInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.branchName !== "") {
+      writer.uint32(10).string(message.branchName);
+    }
+    if (message.commitId !== "") {
+      writer.uint32(18).string(message.commitId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BranchInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBranchInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.branchName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.commitId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BranchInfo {
+    return {
+      branchName: isSet(object.branchName)
+        ? globalThis.String(object.branchName)
+        : isSet(object.branch_name)
+        ? globalThis.String(object.branch_name)
+        : "",
+      commitId: isSet(object.commitId)
+        ? globalThis.String(object.commitId)
+        : isSet(object.commit_id)
+        ? globalThis.String(object.commit_id)
+        : "",
+    };
+  },
+
+  toJSON(message: BranchInfo): unknown {
+    const obj: any = {};
+    if (message.branchName !== "") {
+      obj.branchName = message.branchName;
+    }
+    if (message.commitId !== "") {
+      obj.commitId = message.commitId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BranchInfo>, I>>(base?: I): BranchInfo {
+    return BranchInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BranchInfo>, I>>(object: I): BranchInfo {
+    const message = createBaseBranchInfo();
+    message.branchName = object.branchName ?? "";
+    message.commitId = object.commitId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateBranchRequest(): CreateBranchRequest {
+  return { repositoryName: "", branchName: "", commitId: "", actorArn: "" };
+}
+
+export const CreateBranchRequest: MessageFns<CreateBranchRequest> = {
+  encode(message: CreateBranchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.branchName !== "") {
+      writer.uint32(18).string(message.branchName);
+    }
+    if (message.commitId !== "") {
+      writer.uint32(26).string(message.commitId);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(34).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBranchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBranchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.branchName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.commitId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateBranchRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      branchName: isSet(object.branchName)
+        ? globalThis.String(object.branchName)
+        : isSet(object.branch_name)
+        ? globalThis.String(object.branch_name)
+        : "",
+      commitId: isSet(object.commitId)
+        ? globalThis.String(object.commitId)
+        : isSet(object.commit_id)
+        ? globalThis.String(object.commit_id)
+        : "",
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateBranchRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.branchName !== "") {
+      obj.branchName = message.branchName;
+    }
+    if (message.commitId !== "") {
+      obj.commitId = message.commitId;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateBranchRequest>, I>>(base?: I): CreateBranchRequest {
+    return CreateBranchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateBranchRequest>, I>>(object: I): CreateBranchRequest {
+    const message = createBaseCreateBranchRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.branchName = object.branchName ?? "";
+    message.commitId = object.commitId ?? "";
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateBranchResponse(): CreateBranchResponse {
+  return {};
+}
+
+export const CreateBranchResponse: MessageFns<CreateBranchResponse> = {
+  encode(_: CreateBranchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBranchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBranchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): CreateBranchResponse {
+    return {};
+  },
+
+  toJSON(_: CreateBranchResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateBranchResponse>, I>>(base?: I): CreateBranchResponse {
+    return CreateBranchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateBranchResponse>, I>>(_: I): CreateBranchResponse {
+    const message = createBaseCreateBranchResponse();
+    return message;
+  },
+};
+
+function createBaseDeleteBranchRequest(): DeleteBranchRequest {
+  return { repositoryName: "", branchName: "", actorArn: "" };
+}
+
+export const DeleteBranchRequest: MessageFns<DeleteBranchRequest> = {
+  encode(message: DeleteBranchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.branchName !== "") {
+      writer.uint32(18).string(message.branchName);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteBranchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteBranchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.branchName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteBranchRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      branchName: isSet(object.branchName)
+        ? globalThis.String(object.branchName)
+        : isSet(object.branch_name)
+        ? globalThis.String(object.branch_name)
+        : "",
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteBranchRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.branchName !== "") {
+      obj.branchName = message.branchName;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteBranchRequest>, I>>(base?: I): DeleteBranchRequest {
+    return DeleteBranchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteBranchRequest>, I>>(object: I): DeleteBranchRequest {
+    const message = createBaseDeleteBranchRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.branchName = object.branchName ?? "";
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteBranchResponse(): DeleteBranchResponse {
+  return { deletedBranch: undefined };
+}
+
+export const DeleteBranchResponse: MessageFns<DeleteBranchResponse> = {
+  encode(message: DeleteBranchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deletedBranch !== undefined) {
+      BranchInfo.encode(message.deletedBranch, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteBranchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteBranchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deletedBranch = BranchInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteBranchResponse {
+    return {
+      deletedBranch: isSet(object.deletedBranch)
+        ? BranchInfo.fromJSON(object.deletedBranch)
+        : isSet(object.deleted_branch)
+        ? BranchInfo.fromJSON(object.deleted_branch)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeleteBranchResponse): unknown {
+    const obj: any = {};
+    if (message.deletedBranch !== undefined) {
+      obj.deletedBranch = BranchInfo.toJSON(message.deletedBranch);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteBranchResponse>, I>>(base?: I): DeleteBranchResponse {
+    return DeleteBranchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteBranchResponse>, I>>(object: I): DeleteBranchResponse {
+    const message = createBaseDeleteBranchResponse();
+    message.deletedBranch = (object.deletedBranch !== undefined && object.deletedBranch !== null)
+      ? BranchInfo.fromPartial(object.deletedBranch)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetBranchRequest(): GetBranchRequest {
+  return { repositoryName: "", branchName: "" };
+}
+
+export const GetBranchRequest: MessageFns<GetBranchRequest> = {
+  encode(message: GetBranchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.branchName !== "") {
+      writer.uint32(18).string(message.branchName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBranchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBranchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.branchName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBranchRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      branchName: isSet(object.branchName)
+        ? globalThis.String(object.branchName)
+        : isSet(object.branch_name)
+        ? globalThis.String(object.branch_name)
+        : "",
+    };
+  },
+
+  toJSON(message: GetBranchRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.branchName !== "") {
+      obj.branchName = message.branchName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBranchRequest>, I>>(base?: I): GetBranchRequest {
+    return GetBranchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBranchRequest>, I>>(object: I): GetBranchRequest {
+    const message = createBaseGetBranchRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.branchName = object.branchName ?? "";
+    return message;
+  },
+};
+
+function createBaseGetBranchResponse(): GetBranchResponse {
+  return { branch: undefined };
+}
+
+export const GetBranchResponse: MessageFns<GetBranchResponse> = {
+  encode(message: GetBranchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.branch !== undefined) {
+      BranchInfo.encode(message.branch, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBranchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBranchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.branch = BranchInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBranchResponse {
+    return { branch: isSet(object.branch) ? BranchInfo.fromJSON(object.branch) : undefined };
+  },
+
+  toJSON(message: GetBranchResponse): unknown {
+    const obj: any = {};
+    if (message.branch !== undefined) {
+      obj.branch = BranchInfo.toJSON(message.branch);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBranchResponse>, I>>(base?: I): GetBranchResponse {
+    return GetBranchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBranchResponse>, I>>(object: I): GetBranchResponse {
+    const message = createBaseGetBranchResponse();
+    message.branch = (object.branch !== undefined && object.branch !== null)
+      ? BranchInfo.fromPartial(object.branch)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListBranchesRequest(): ListBranchesRequest {
+  return { repositoryName: "", nextToken: "" };
+}
+
+export const ListBranchesRequest: MessageFns<ListBranchesRequest> = {
+  encode(message: ListBranchesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.nextToken !== "") {
+      writer.uint32(18).string(message.nextToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBranchesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBranchesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBranchesRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      nextToken: isSet(object.nextToken)
+        ? globalThis.String(object.nextToken)
+        : isSet(object.next_token)
+        ? globalThis.String(object.next_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListBranchesRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.nextToken !== "") {
+      obj.nextToken = message.nextToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListBranchesRequest>, I>>(base?: I): ListBranchesRequest {
+    return ListBranchesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBranchesRequest>, I>>(object: I): ListBranchesRequest {
+    const message = createBaseListBranchesRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.nextToken = object.nextToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListBranchesResponse(): ListBranchesResponse {
+  return { branches: [], nextToken: "" };
+}
+
+export const ListBranchesResponse: MessageFns<ListBranchesResponse> = {
+  encode(message: ListBranchesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.branches) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.nextToken !== "") {
+      writer.uint32(18).string(message.nextToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBranchesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBranchesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.branches.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBranchesResponse {
+    return {
+      branches: globalThis.Array.isArray(object?.branches) ? object.branches.map((e: any) => globalThis.String(e)) : [],
+      nextToken: isSet(object.nextToken)
+        ? globalThis.String(object.nextToken)
+        : isSet(object.next_token)
+        ? globalThis.String(object.next_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListBranchesResponse): unknown {
+    const obj: any = {};
+    if (message.branches?.length) {
+      obj.branches = message.branches;
+    }
+    if (message.nextToken !== "") {
+      obj.nextToken = message.nextToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListBranchesResponse>, I>>(base?: I): ListBranchesResponse {
+    return ListBranchesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBranchesResponse>, I>>(object: I): ListBranchesResponse {
+    const message = createBaseListBranchesResponse();
+    message.branches = object.branches?.map((e) => e) || [];
+    message.nextToken = object.nextToken ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateDefaultBranchRequest(): UpdateDefaultBranchRequest {
+  return { repositoryName: "", defaultBranchName: "", actorArn: "" };
+}
+
+export const UpdateDefaultBranchRequest: MessageFns<UpdateDefaultBranchRequest> = {
+  encode(message: UpdateDefaultBranchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.defaultBranchName !== "") {
+      writer.uint32(18).string(message.defaultBranchName);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(26).string(message.actorArn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateDefaultBranchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateDefaultBranchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.defaultBranchName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateDefaultBranchRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      defaultBranchName: isSet(object.defaultBranchName)
+        ? globalThis.String(object.defaultBranchName)
+        : isSet(object.default_branch_name)
+        ? globalThis.String(object.default_branch_name)
+        : "",
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateDefaultBranchRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.defaultBranchName !== "") {
+      obj.defaultBranchName = message.defaultBranchName;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateDefaultBranchRequest>, I>>(base?: I): UpdateDefaultBranchRequest {
+    return UpdateDefaultBranchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateDefaultBranchRequest>, I>>(object: I): UpdateDefaultBranchRequest {
+    const message = createBaseUpdateDefaultBranchRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.defaultBranchName = object.defaultBranchName ?? "";
+    message.actorArn = object.actorArn ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateDefaultBranchResponse(): UpdateDefaultBranchResponse {
+  return {};
+}
+
+export const UpdateDefaultBranchResponse: MessageFns<UpdateDefaultBranchResponse> = {
+  encode(_: UpdateDefaultBranchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateDefaultBranchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateDefaultBranchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UpdateDefaultBranchResponse {
+    return {};
+  },
+
+  toJSON(_: UpdateDefaultBranchResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateDefaultBranchResponse>, I>>(base?: I): UpdateDefaultBranchResponse {
+    return UpdateDefaultBranchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateDefaultBranchResponse>, I>>(_: I): UpdateDefaultBranchResponse {
+    const message = createBaseUpdateDefaultBranchResponse();
+    return message;
+  },
+};
+
 /** RepoMetadata owns repositories: names and their immutable ids, descriptions, default branches. */
 export type RepoMetadataService = typeof RepoMetadataService;
 export const RepoMetadataService = {
@@ -3039,6 +4087,56 @@ export const RepoMetadataService = {
       Buffer.from(ListTagsForResourceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListTagsForResourceResponse => ListTagsForResourceResponse.decode(value),
   },
+  createBranch: {
+    path: "/cairn.metadata.v1.RepoMetadata/CreateBranch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateBranchRequest): Buffer => Buffer.from(CreateBranchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateBranchRequest => CreateBranchRequest.decode(value),
+    responseSerialize: (value: CreateBranchResponse): Buffer =>
+      Buffer.from(CreateBranchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateBranchResponse => CreateBranchResponse.decode(value),
+  },
+  deleteBranch: {
+    path: "/cairn.metadata.v1.RepoMetadata/DeleteBranch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteBranchRequest): Buffer => Buffer.from(DeleteBranchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteBranchRequest => DeleteBranchRequest.decode(value),
+    responseSerialize: (value: DeleteBranchResponse): Buffer =>
+      Buffer.from(DeleteBranchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteBranchResponse => DeleteBranchResponse.decode(value),
+  },
+  getBranch: {
+    path: "/cairn.metadata.v1.RepoMetadata/GetBranch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetBranchRequest): Buffer => Buffer.from(GetBranchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBranchRequest => GetBranchRequest.decode(value),
+    responseSerialize: (value: GetBranchResponse): Buffer => Buffer.from(GetBranchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBranchResponse => GetBranchResponse.decode(value),
+  },
+  listBranches: {
+    path: "/cairn.metadata.v1.RepoMetadata/ListBranches" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListBranchesRequest): Buffer => Buffer.from(ListBranchesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListBranchesRequest => ListBranchesRequest.decode(value),
+    responseSerialize: (value: ListBranchesResponse): Buffer =>
+      Buffer.from(ListBranchesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListBranchesResponse => ListBranchesResponse.decode(value),
+  },
+  updateDefaultBranch: {
+    path: "/cairn.metadata.v1.RepoMetadata/UpdateDefaultBranch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateDefaultBranchRequest): Buffer =>
+      Buffer.from(UpdateDefaultBranchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateDefaultBranchRequest => UpdateDefaultBranchRequest.decode(value),
+    responseSerialize: (value: UpdateDefaultBranchResponse): Buffer =>
+      Buffer.from(UpdateDefaultBranchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateDefaultBranchResponse => UpdateDefaultBranchResponse.decode(value),
+  },
 } as const;
 
 export interface RepoMetadataServer extends UntypedServiceImplementation {
@@ -3056,6 +4154,11 @@ export interface RepoMetadataServer extends UntypedServiceImplementation {
   tagResource: handleUnaryCall<TagResourceRequest, TagResourceResponse>;
   untagResource: handleUnaryCall<UntagResourceRequest, UntagResourceResponse>;
   listTagsForResource: handleUnaryCall<ListTagsForResourceRequest, ListTagsForResourceResponse>;
+  createBranch: handleUnaryCall<CreateBranchRequest, CreateBranchResponse>;
+  deleteBranch: handleUnaryCall<DeleteBranchRequest, DeleteBranchResponse>;
+  getBranch: handleUnaryCall<GetBranchRequest, GetBranchResponse>;
+  listBranches: handleUnaryCall<ListBranchesRequest, ListBranchesResponse>;
+  updateDefaultBranch: handleUnaryCall<UpdateDefaultBranchRequest, UpdateDefaultBranchResponse>;
 }
 
 export interface RepoMetadataClient extends Client {
@@ -3223,6 +4326,81 @@ export interface RepoMetadataClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListTagsForResourceResponse) => void,
+  ): ClientUnaryCall;
+  createBranch(
+    request: CreateBranchRequest,
+    callback: (error: ServiceError | null, response: CreateBranchResponse) => void,
+  ): ClientUnaryCall;
+  createBranch(
+    request: CreateBranchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateBranchResponse) => void,
+  ): ClientUnaryCall;
+  createBranch(
+    request: CreateBranchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateBranchResponse) => void,
+  ): ClientUnaryCall;
+  deleteBranch(
+    request: DeleteBranchRequest,
+    callback: (error: ServiceError | null, response: DeleteBranchResponse) => void,
+  ): ClientUnaryCall;
+  deleteBranch(
+    request: DeleteBranchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteBranchResponse) => void,
+  ): ClientUnaryCall;
+  deleteBranch(
+    request: DeleteBranchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteBranchResponse) => void,
+  ): ClientUnaryCall;
+  getBranch(
+    request: GetBranchRequest,
+    callback: (error: ServiceError | null, response: GetBranchResponse) => void,
+  ): ClientUnaryCall;
+  getBranch(
+    request: GetBranchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetBranchResponse) => void,
+  ): ClientUnaryCall;
+  getBranch(
+    request: GetBranchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetBranchResponse) => void,
+  ): ClientUnaryCall;
+  listBranches(
+    request: ListBranchesRequest,
+    callback: (error: ServiceError | null, response: ListBranchesResponse) => void,
+  ): ClientUnaryCall;
+  listBranches(
+    request: ListBranchesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListBranchesResponse) => void,
+  ): ClientUnaryCall;
+  listBranches(
+    request: ListBranchesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListBranchesResponse) => void,
+  ): ClientUnaryCall;
+  updateDefaultBranch(
+    request: UpdateDefaultBranchRequest,
+    callback: (error: ServiceError | null, response: UpdateDefaultBranchResponse) => void,
+  ): ClientUnaryCall;
+  updateDefaultBranch(
+    request: UpdateDefaultBranchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateDefaultBranchResponse) => void,
+  ): ClientUnaryCall;
+  updateDefaultBranch(
+    request: UpdateDefaultBranchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateDefaultBranchResponse) => void,
   ): ClientUnaryCall;
 }
 

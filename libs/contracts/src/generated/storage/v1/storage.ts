@@ -183,6 +183,57 @@ export interface ReceivePackResponse {
   committed: RefUpdate[];
 }
 
+/** Who made a change, recorded in the reference journal and its event. */
+export interface ChangeContext {
+  /** ARN of the caller. */
+  actorArn: string;
+  /** Repository name at the time, for events and messages. */
+  repositoryName: string;
+  /** Owning account. */
+  accountId: string;
+}
+
+export interface UpdateRefsRequest {
+  /** Repository to change. */
+  repositoryId: string;
+  /**
+   * All succeed or none do. old_id is checked (forty zeros: the ref must not exist); new_id of
+   * forty zeros deletes the ref.
+   */
+  updates: RefUpdate[];
+  /** Who is changing it. */
+  context: ChangeContext | undefined;
+}
+
+export interface UpdateRefsResponse {
+  /** What was committed (the requested updates, once they all applied). */
+  committed: RefUpdate[];
+}
+
+export interface SetHeadRequest {
+  /** Repository to change. */
+  repositoryId: string;
+  /** Full ref HEAD should point at, e.g. "refs/heads/main". */
+  target: string;
+}
+
+export interface SetHeadResponse {
+}
+
+export interface ResolveObjectRequest {
+  /** Repository to read. */
+  repositoryId: string;
+  /** A full object id (hex), or a full ref name. */
+  revision: string;
+}
+
+export interface ResolveObjectResponse {
+  /** The object id; empty when it does not exist. */
+  id: string;
+  /** "commit", "tree", "blob" or "tag"; empty when it does not exist. */
+  type: string;
+}
+
 function createBaseCreateRepositoryRequest(): CreateRepositoryRequest {
   return { repositoryId: "", defaultBranch: "" };
 }
@@ -1607,6 +1658,612 @@ export const ReceivePackResponse: MessageFns<ReceivePackResponse> = {
   },
 };
 
+function createBaseChangeContext(): ChangeContext {
+  return { actorArn: "", repositoryName: "", accountId: "" };
+}
+
+export const ChangeContext: MessageFns<ChangeContext> = {
+  encode(message: ChangeContext, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorArn !== "") {
+      writer.uint32(10).string(message.actorArn);
+    }
+    if (message.repositoryName !== "") {
+      writer.uint32(18).string(message.repositoryName);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(26).string(message.accountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeContext {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeContext();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeContext {
+    return {
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      accountId: isSet(object.accountId)
+        ? globalThis.String(object.accountId)
+        : isSet(object.account_id)
+        ? globalThis.String(object.account_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ChangeContext): unknown {
+    const obj: any = {};
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeContext>, I>>(base?: I): ChangeContext {
+    return ChangeContext.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeContext>, I>>(object: I): ChangeContext {
+    const message = createBaseChangeContext();
+    message.actorArn = object.actorArn ?? "";
+    message.repositoryName = object.repositoryName ?? "";
+    message.accountId = object.accountId ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateRefsRequest(): UpdateRefsRequest {
+  return { repositoryId: "", updates: [], context: undefined };
+}
+
+export const UpdateRefsRequest: MessageFns<UpdateRefsRequest> = {
+  encode(message: UpdateRefsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryId !== "") {
+      writer.uint32(10).string(message.repositoryId);
+    }
+    for (const v of message.updates) {
+      RefUpdate.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.context !== undefined) {
+      ChangeContext.encode(message.context, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRefsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRefsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.updates.push(RefUpdate.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.context = ChangeContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateRefsRequest {
+    return {
+      repositoryId: isSet(object.repositoryId)
+        ? globalThis.String(object.repositoryId)
+        : isSet(object.repository_id)
+        ? globalThis.String(object.repository_id)
+        : "",
+      updates: globalThis.Array.isArray(object?.updates) ? object.updates.map((e: any) => RefUpdate.fromJSON(e)) : [],
+      context: isSet(object.context) ? ChangeContext.fromJSON(object.context) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateRefsRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryId !== "") {
+      obj.repositoryId = message.repositoryId;
+    }
+    if (message.updates?.length) {
+      obj.updates = message.updates.map((e) => RefUpdate.toJSON(e));
+    }
+    if (message.context !== undefined) {
+      obj.context = ChangeContext.toJSON(message.context);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRefsRequest>, I>>(base?: I): UpdateRefsRequest {
+    return UpdateRefsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRefsRequest>, I>>(object: I): UpdateRefsRequest {
+    const message = createBaseUpdateRefsRequest();
+    message.repositoryId = object.repositoryId ?? "";
+    message.updates = object.updates?.map((e) => RefUpdate.fromPartial(e)) || [];
+    message.context = (object.context !== undefined && object.context !== null)
+      ? ChangeContext.fromPartial(object.context)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateRefsResponse(): UpdateRefsResponse {
+  return { committed: [] };
+}
+
+export const UpdateRefsResponse: MessageFns<UpdateRefsResponse> = {
+  encode(message: UpdateRefsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.committed) {
+      RefUpdate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateRefsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateRefsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.committed.push(RefUpdate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateRefsResponse {
+    return {
+      committed: globalThis.Array.isArray(object?.committed)
+        ? object.committed.map((e: any) => RefUpdate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: UpdateRefsResponse): unknown {
+    const obj: any = {};
+    if (message.committed?.length) {
+      obj.committed = message.committed.map((e) => RefUpdate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateRefsResponse>, I>>(base?: I): UpdateRefsResponse {
+    return UpdateRefsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateRefsResponse>, I>>(object: I): UpdateRefsResponse {
+    const message = createBaseUpdateRefsResponse();
+    message.committed = object.committed?.map((e) => RefUpdate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSetHeadRequest(): SetHeadRequest {
+  return { repositoryId: "", target: "" };
+}
+
+export const SetHeadRequest: MessageFns<SetHeadRequest> = {
+  encode(message: SetHeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryId !== "") {
+      writer.uint32(10).string(message.repositoryId);
+    }
+    if (message.target !== "") {
+      writer.uint32(18).string(message.target);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetHeadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetHeadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetHeadRequest {
+    return {
+      repositoryId: isSet(object.repositoryId)
+        ? globalThis.String(object.repositoryId)
+        : isSet(object.repository_id)
+        ? globalThis.String(object.repository_id)
+        : "",
+      target: isSet(object.target) ? globalThis.String(object.target) : "",
+    };
+  },
+
+  toJSON(message: SetHeadRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryId !== "") {
+      obj.repositoryId = message.repositoryId;
+    }
+    if (message.target !== "") {
+      obj.target = message.target;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetHeadRequest>, I>>(base?: I): SetHeadRequest {
+    return SetHeadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetHeadRequest>, I>>(object: I): SetHeadRequest {
+    const message = createBaseSetHeadRequest();
+    message.repositoryId = object.repositoryId ?? "";
+    message.target = object.target ?? "";
+    return message;
+  },
+};
+
+function createBaseSetHeadResponse(): SetHeadResponse {
+  return {};
+}
+
+export const SetHeadResponse: MessageFns<SetHeadResponse> = {
+  encode(_: SetHeadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetHeadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetHeadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SetHeadResponse {
+    return {};
+  },
+
+  toJSON(_: SetHeadResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetHeadResponse>, I>>(base?: I): SetHeadResponse {
+    return SetHeadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetHeadResponse>, I>>(_: I): SetHeadResponse {
+    const message = createBaseSetHeadResponse();
+    return message;
+  },
+};
+
+function createBaseResolveObjectRequest(): ResolveObjectRequest {
+  return { repositoryId: "", revision: "" };
+}
+
+export const ResolveObjectRequest: MessageFns<ResolveObjectRequest> = {
+  encode(message: ResolveObjectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryId !== "") {
+      writer.uint32(10).string(message.repositoryId);
+    }
+    if (message.revision !== "") {
+      writer.uint32(18).string(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveObjectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveObjectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.revision = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveObjectRequest {
+    return {
+      repositoryId: isSet(object.repositoryId)
+        ? globalThis.String(object.repositoryId)
+        : isSet(object.repository_id)
+        ? globalThis.String(object.repository_id)
+        : "",
+      revision: isSet(object.revision) ? globalThis.String(object.revision) : "",
+    };
+  },
+
+  toJSON(message: ResolveObjectRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryId !== "") {
+      obj.repositoryId = message.repositoryId;
+    }
+    if (message.revision !== "") {
+      obj.revision = message.revision;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveObjectRequest>, I>>(base?: I): ResolveObjectRequest {
+    return ResolveObjectRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveObjectRequest>, I>>(object: I): ResolveObjectRequest {
+    const message = createBaseResolveObjectRequest();
+    message.repositoryId = object.repositoryId ?? "";
+    message.revision = object.revision ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveObjectResponse(): ResolveObjectResponse {
+  return { id: "", type: "" };
+}
+
+export const ResolveObjectResponse: MessageFns<ResolveObjectResponse> = {
+  encode(message: ResolveObjectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveObjectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveObjectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveObjectResponse {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+    };
+  },
+
+  toJSON(message: ResolveObjectResponse): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveObjectResponse>, I>>(base?: I): ResolveObjectResponse {
+    return ResolveObjectResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveObjectResponse>, I>>(object: I): ResolveObjectResponse {
+    const message = createBaseResolveObjectResponse();
+    message.id = object.id ?? "";
+    message.type = object.type ?? "";
+    return message;
+  },
+};
+
 /**
  * GitStorage owns bare repositories on its volume, addressed by immutable repository id.
  * Bulk pack bytes travel in streams of large chunks; every ref change goes through ReceivePack
@@ -1672,6 +2329,34 @@ export const GitStorageService = {
     responseSerialize: (value: ReceivePackResponse): Buffer => Buffer.from(ReceivePackResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReceivePackResponse => ReceivePackResponse.decode(value),
   },
+  updateRefs: {
+    path: "/cairn.storage.v1.GitStorage/UpdateRefs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateRefsRequest): Buffer => Buffer.from(UpdateRefsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateRefsRequest => UpdateRefsRequest.decode(value),
+    responseSerialize: (value: UpdateRefsResponse): Buffer => Buffer.from(UpdateRefsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateRefsResponse => UpdateRefsResponse.decode(value),
+  },
+  setHead: {
+    path: "/cairn.storage.v1.GitStorage/SetHead" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetHeadRequest): Buffer => Buffer.from(SetHeadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetHeadRequest => SetHeadRequest.decode(value),
+    responseSerialize: (value: SetHeadResponse): Buffer => Buffer.from(SetHeadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetHeadResponse => SetHeadResponse.decode(value),
+  },
+  resolveObject: {
+    path: "/cairn.storage.v1.GitStorage/ResolveObject" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveObjectRequest): Buffer => Buffer.from(ResolveObjectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveObjectRequest => ResolveObjectRequest.decode(value),
+    responseSerialize: (value: ResolveObjectResponse): Buffer =>
+      Buffer.from(ResolveObjectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveObjectResponse => ResolveObjectResponse.decode(value),
+  },
 } as const;
 
 export interface GitStorageServer extends UntypedServiceImplementation {
@@ -1681,6 +2366,9 @@ export interface GitStorageServer extends UntypedServiceImplementation {
   infoRefs: handleServerStreamingCall<InfoRefsRequest, InfoRefsResponse>;
   uploadPack: handleBidiStreamingCall<UploadPackRequest, UploadPackResponse>;
   receivePack: handleBidiStreamingCall<ReceivePackRequest, ReceivePackResponse>;
+  updateRefs: handleUnaryCall<UpdateRefsRequest, UpdateRefsResponse>;
+  setHead: handleUnaryCall<SetHeadRequest, SetHeadResponse>;
+  resolveObject: handleUnaryCall<ResolveObjectRequest, ResolveObjectResponse>;
 }
 
 export interface GitStorageClient extends Client {
@@ -1747,6 +2435,51 @@ export interface GitStorageClient extends Client {
     metadata: Metadata,
     options?: Partial<CallOptions>,
   ): ClientDuplexStream<ReceivePackRequest, ReceivePackResponse>;
+  updateRefs(
+    request: UpdateRefsRequest,
+    callback: (error: ServiceError | null, response: UpdateRefsResponse) => void,
+  ): ClientUnaryCall;
+  updateRefs(
+    request: UpdateRefsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateRefsResponse) => void,
+  ): ClientUnaryCall;
+  updateRefs(
+    request: UpdateRefsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateRefsResponse) => void,
+  ): ClientUnaryCall;
+  setHead(
+    request: SetHeadRequest,
+    callback: (error: ServiceError | null, response: SetHeadResponse) => void,
+  ): ClientUnaryCall;
+  setHead(
+    request: SetHeadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetHeadResponse) => void,
+  ): ClientUnaryCall;
+  setHead(
+    request: SetHeadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetHeadResponse) => void,
+  ): ClientUnaryCall;
+  resolveObject(
+    request: ResolveObjectRequest,
+    callback: (error: ServiceError | null, response: ResolveObjectResponse) => void,
+  ): ClientUnaryCall;
+  resolveObject(
+    request: ResolveObjectRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveObjectResponse) => void,
+  ): ClientUnaryCall;
+  resolveObject(
+    request: ResolveObjectRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveObjectResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const GitStorageClient = makeGenericClientConstructor(
