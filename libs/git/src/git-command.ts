@@ -17,7 +17,7 @@ const ALLOWED_FLAGS: Record<string, readonly string[]> = {
   'rev-parse': ['--verify', '--quiet', '--git-dir', '--is-bare-repository', '--symbolic-full-name'],
   'symbolic-ref': ['--quiet', '--short'],
   'update-ref': ['--stdin', '-z', '--no-deref', '-d'],
-  'cat-file': ['-t', '-s', '-p', '-e', '--batch', '--batch-check', '--batch-check=', '--batch='],
+  'cat-file': ['-t', '-s', '-p', '-e', '--batch', '--batch-check', '--batch-check=', '--batch=', '--batch-command'],
   'pack-refs': ['--all'],
   'count-objects': ['-v'],
   fsck: ['--no-progress', '--strict', '--connectivity-only'],
@@ -25,6 +25,16 @@ const ALLOWED_FLAGS: Record<string, readonly string[]> = {
   'commit-graph': ['--reachable'],
   config: ['--get', '--local', '--file='],
   'show-ref': ['--head', '--verify', '--quiet'],
+  // Content reads for the API: tree comparisons by object id (-M: renames, for file history),
+  // file history with its path on stdin.
+  'diff-tree': ['-r', '-z', '-M'],
+  'rev-list': ['--stdin', '--parents', '--topo-order'],
+  // Building commits without a work tree: a private index, blobs and commit objects from stdin.
+  'read-tree': ['--empty'],
+  'update-index': ['-z', '--index-info'],
+  'ls-files': ['-s', '-z'],
+  'write-tree': [],
+  'hash-object': ['-w', '--stdin', '-tcommit'],
 };
 
 /** `-c key=value` settings a command may carry; values are ours, never a user's. */
@@ -45,7 +55,7 @@ const ALLOWED_CONFIG_KEYS = new Set([
 ]);
 
 /** Subcommands that understand `--end-of-options` before their positional arguments. */
-const SUPPORTS_END_OF_OPTIONS = new Set(['for-each-ref', 'rev-parse', 'cat-file', 'update-ref', 'show-ref']);
+const SUPPORTS_END_OF_OPTIONS = new Set(['for-each-ref', 'rev-parse', 'cat-file', 'update-ref', 'show-ref', 'read-tree']);
 
 export interface GitCommandSpec {
   /** The repository (git dir) to run in; passed as `--git-dir`, never interpreted by a shell. */
@@ -87,7 +97,7 @@ const FIXED_ENV: Record<string, string> = {
   HOME: '/nonexistent',
 };
 
-const ENV_KEYS = /^(GIT_PROTOCOL|CAIRN_[A-Z_]+)$/;
+const ENV_KEYS = /^(GIT_PROTOCOL|GIT_INDEX_FILE|CAIRN_[A-Z_]+)$/;
 
 export function buildArgv(spec: GitCommandSpec): string[] {
   const allowed = ALLOWED_FLAGS[spec.subcommand];

@@ -8,8 +8,8 @@ import { MetricsServer } from './metrics-server';
 export interface ServiceHooks {
   /** gRPC services to serve, resolved from the Nest application context. */
   grpc?: (app: INestApplicationContext) => GrpcRegistration[];
-  /** Extra listeners (HTTP, SSH) to start once the context is ready; return a stop function. */
-  listen?: (app: INestApplicationContext) => Promise<() => Promise<void>>;
+  /** Extra listeners (HTTP, SSH) to start once the context is ready. */
+  listen?: (app: INestApplicationContext) => Promise<{ httpPort: number; stop: () => Promise<void> }>;
 }
 
 export interface ServiceOptions extends ServiceHooks {
@@ -31,15 +31,15 @@ export async function runService(options: ServiceOptions): Promise<void> {
     const metricsPort = await metrics.listen(host, Number(process.env.CAIRN_METRICS_PORT ?? 0));
     let grpc: RunningGrpcServer | undefined;
     if (options.grpc) grpc = await startGrpcServer(host, Number(process.env.CAIRN_GRPC_PORT ?? 0), options.grpc(app));
-    const stopListeners = options.listen ? await options.listen(app) : undefined;
-    logger.info('started', { grpcPort: grpc?.port, metricsPort });
-    process.send?.({ type: 'ready', name: options.name, grpcPort: grpc?.port ?? 0, metricsPort });
+    const listener = options.listen ? await options.listen(app) : undefined;
+    logger.info('started', { grpcPort: grpc?.port, metricsPort, httpPort: listener?.httpPort });
+    process.send?.({ type: 'ready', name: options.name, grpcPort: grpc?.port ?? 0, metricsPort, httpPort: listener?.httpPort });
 
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
       stopping = true;
-      await stopListeners?.();
+      await listener?.stop();
       await grpc?.stop();
       await metrics.close();
       await app.close();

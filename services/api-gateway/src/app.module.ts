@@ -3,11 +3,12 @@ import { GATEWAY_CONFIG, loadGatewayConfig } from './config';
 import { Upstreams } from './upstreams';
 import { RepositoryOperations } from './codecommit/repository-operations';
 import { BranchOperations } from './codecommit/branch-operations';
+import { CommitOperations } from './codecommit/commit-operations';
 import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { IamOperations } from './iam/iam-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, IamOperations, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, IamOperations, GatewayHttpController],
 })
 export class ApiGatewayModule {}

@@ -7,8 +7,6 @@ void runService({
   module: ApiGatewayModule,
   listen: async (app) => {
     const gateway = app.get(GatewayHttpController);
-    const port = await gateway.listen();
-    process.send?.({ type: 'listening', name: 'api-gateway', httpPort: port });
-    return () => gateway.close();
+    return { httpPort: await gateway.listen(), stop: () => gateway.close() };
   },
 });

@@ -9,6 +9,10 @@ import { ENVELOPE_PUBLISHER, JournalRelay } from './ref-journal/journal-relay';
 import { TransportGrpcController } from './transport/transport.grpc.controller';
 import { RefUpdater } from './refs/ref-updater';
 import { RefsGrpcController } from './refs/refs.grpc.controller';
+import { ContentReader } from './content/content-reader';
+import { ContentGrpcController } from './content/content.grpc.controller';
+import { CommitBuilder } from './commits/commit-builder';
+import { CommitsGrpcController } from './commits/commits.grpc.controller';
 
 @Module({
   providers: [
@@ -26,6 +30,10 @@ import { RefsGrpcController } from './refs/refs.grpc.controller';
     TransportGrpcController,
     RefUpdater,
     RefsGrpcController,
+    ContentReader,
+    ContentGrpcController,
+    CommitBuilder,
+    CommitsGrpcController,
   ],
 })
 export class GitStorageModule implements OnApplicationBootstrap {

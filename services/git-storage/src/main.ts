@@ -1,9 +1,11 @@
-import { storage } from '@cairn/contracts';
+import { storage, storageContent } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { GitStorageModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
 import { TransportGrpcController } from './transport/transport.grpc.controller';
 import { RefsGrpcController } from './refs/refs.grpc.controller';
+import { ContentGrpcController } from './content/content.grpc.controller';
+import { CommitsGrpcController } from './commits/commits.grpc.controller';
 
 void runService({
   name: 'git-storage',
@@ -12,6 +14,7 @@ void runService({
     const repositories = app.get(RepositoriesGrpcController);
     const transport = app.get(TransportGrpcController);
     const refs = app.get(RefsGrpcController);
+    const commits = app.get(CommitsGrpcController);
     const implementation: storage.GitStorageServer = {
       createRepository: repositories.createRepository,
       deleteRepository: repositories.deleteRepository,
@@ -22,7 +25,11 @@ void runService({
       updateRefs: refs.updateRefs,
       setHead: refs.setHead,
       resolveObject: refs.resolveObject,
+      createCommit: commits.createCommit,
     };
-    return [{ definition: storage.GitStorageService, implementation }];
+    return [
+      { definition: storage.GitStorageService, implementation },
+      { definition: storageContent.GitContentService, implementation: app.get(ContentGrpcController).handlers },
+    ];
   },
 });

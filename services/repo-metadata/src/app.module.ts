@@ -12,6 +12,8 @@ import { RepositorySettingsService } from './repositories/repository-settings.se
 import { BranchesService } from './branches/branches.service';
 import { BranchesGrpcController } from './branches/branches.grpc.controller';
 import { EVENT_LOG, FirstBranchConsumer } from './branches/first-branch.consumer';
+import { CommitsService } from './commits/commits.service';
+import { CommitsGrpcController } from './commits/commits.grpc.controller';
 
 
 @Module({
@@ -29,6 +31,8 @@ import { EVENT_LOG, FirstBranchConsumer } from './branches/first-branch.consumer
     BranchesService,
     BranchesGrpcController,
     FirstBranchConsumer,
+    CommitsService,
+    CommitsGrpcController,
   ],
 })
 export class RepoMetadataModule implements OnApplicationBootstrap, OnApplicationShutdown {

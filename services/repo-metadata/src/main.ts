@@ -3,12 +3,13 @@ import { runService } from '@cairn/runtime';
 import { RepoMetadataModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
 import { BranchesGrpcController } from './branches/branches.grpc.controller';
+import { CommitsGrpcController } from './commits/commits.grpc.controller';
 
 void runService({
   name: 'repo-metadata',
   module: RepoMetadataModule,
   grpc: (app) => {
-    const implementation: metadata.RepoMetadataServer = { ...app.get(RepositoriesGrpcController).handlers, ...app.get(BranchesGrpcController).handlers };
+    const implementation: metadata.RepoMetadataServer = { ...app.get(RepositoriesGrpcController).handlers, ...app.get(BranchesGrpcController).handlers, ...app.get(CommitsGrpcController).handlers };
     return [{ definition: metadata.RepoMetadataService, implementation }];
   },
 });

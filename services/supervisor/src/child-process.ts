@@ -1,6 +1,16 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { createWriteStream, WriteStream } from 'node:fs';
 
+export interface ReadyMessage {
+  type: 'ready';
+  grpcPort?: number;
+  metricsPort?: number;
+  /** A database server's port. */
+  port?: number;
+  /** An internal HTTP listener's port (the API gateway). */
+  httpPort?: number;
+}
+
 export interface ChildSpec {
   name: string;
   script: string;
@@ -22,6 +32,8 @@ export class SupervisedChild {
   private readonly log: WriteStream;
   private readyWaiters: (() => void)[] = [];
   private isReady = false;
+  /** The last "ready" message: the ports the process actually bound. */
+  readyMessage: ReadyMessage = { type: 'ready' };
   onRestart?: (name: string, code: number | null) => void;
 
   constructor(readonly spec: ChildSpec) {
@@ -41,8 +53,9 @@ export class SupervisedChild {
     this.child = child;
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
-    child.on('message', (message: { type?: string }) => {
+    child.on('message', (message: ReadyMessage) => {
       if (message?.type !== 'ready') return;
+      this.readyMessage = message;
       this.isReady = true;
       this.restarts = 0;
       for (const w of this.readyWaiters.splice(0)) w();

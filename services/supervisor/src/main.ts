@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
-import { SupervisedChild } from './child-process';
-import { freePort } from './ports';
+import { ReadyMessage, SupervisedChild } from './child-process';
 
 /**
  * All-in-one mode: the same service binaries as in a cluster, each its own process on loopback,
  * with embedded PostgreSQL (PGlite) servers and a Postgres-backed event log. Git traffic and the
  * AWS API share the public port (git-protocol is the front door and passes the API on).
+ *
+ * Every internal port is chosen by the OS (port 0) and reported back over IPC; a restarted
+ * process asks for the port it had, so its peers' addresses stay valid. (Picking "free" ports up
+ * front races with every other program on the machine.)
  */
 const dataDir = resolve(process.env.CAIRN_DATA_DIR || '.cairn');
 const httpPort = Number(process.env.CAIRN_HTTP_PORT || 8080);
@@ -24,78 +27,82 @@ async function main(): Promise<void> {
   await chmod(join(dataDir, 'secrets'), 0o700);
   const masterKeyFile = await ensureMasterKey();
   const servicesFile = join(dataDir, 'run', 'services.json');
-
-  const databases = { policy: await freePort(), metadata: await freePort(), events: await freePort() };
-  const pgUrl = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const grpc = { policy: await freePort(), storage: await freePort(), metadata: await freePort() };
-  const gatewayPort = await freePort();
-  const eventLogUrl = pgUrl(databases.events);
-
-  const pgliteScript = join(__dirname, 'pglite-server.js');
-  for (const [name, port] of Object.entries(databases)) {
-    const dir = join(dataDir, 'db', name);
-    await mkdir(dir, { recursive: true });
-    children.push(child(`db-${name}`, pgliteScript, {}, { port, dataDir: dir }, [dir, String(port)]));
-  }
-
-  const common = { CAIRN_BIND_HOST: '127.0.0.1', CAIRN_REGION: region };
-  const service = async (name: string, env: Record<string, string>, grpcPort: number, info: Record<string, unknown> = {}) => {
-    const metricsPort = await freePort();
-    return child(name, require.resolve(`@cairn/${name}`), { ...common, ...env, CAIRN_GRPC_PORT: String(grpcPort), CAIRN_METRICS_PORT: String(metricsPort) }, { grpcPort, metricsPort, ...info });
-  };
-  const storageDir = join(dataDir, 'storage', 'zone-a');
-  children.push(
-    await service('policy', { CAIRN_DATABASE_URL: pgUrl(databases.policy), CAIRN_MASTER_KEY_FILE: masterKeyFile, CAIRN_BOOTSTRAP_OUTPUT: join(dataDir, 'secrets', 'bootstrap.json') }, grpc.policy),
-    await service('git-storage', { CAIRN_STORAGE_DIR: storageDir, CAIRN_ZONE: 'zone-a', CAIRN_EVENT_LOG_URL: eventLogUrl }, grpc.storage, { zone: 'zone-a', dataDir: storageDir }),
-    await service(
-      'repo-metadata',
-      {
-        CAIRN_DATABASE_URL: pgUrl(databases.metadata),
-        CAIRN_EVENT_LOG_URL: eventLogUrl,
-        CAIRN_POLICY_ADDR: `127.0.0.1:${grpc.policy}`,
-        CAIRN_STORAGE_ADDR: `127.0.0.1:${grpc.storage}`,
-        CAIRN_PUBLIC_HTTP_URL: endpoint,
-        CAIRN_PUBLIC_SSH_URL: `ssh://127.0.0.1:${sshPort}`,
-      },
-      grpc.metadata,
-    ),
-    await service('api-gateway', { CAIRN_API_PORT: String(gatewayPort), CAIRN_POLICY_ADDR: `127.0.0.1:${grpc.policy}`, CAIRN_METADATA_ADDR: `127.0.0.1:${grpc.metadata}` }, 0),
-    await service(
-      'git-protocol',
-      {
-        CAIRN_HTTP_HOST: '127.0.0.1',
-        CAIRN_HTTP_PORT: String(httpPort),
-        CAIRN_POLICY_ADDR: `127.0.0.1:${grpc.policy}`,
-        CAIRN_METADATA_ADDR: `127.0.0.1:${grpc.metadata}`,
-        CAIRN_STORAGE_ADDR: `127.0.0.1:${grpc.storage}`,
-        CAIRN_API_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-      },
-      0,
-    ),
-  );
-
   const writeServices = () =>
     writeFile(servicesFile, JSON.stringify(children.map((c) => ({ name: c.spec.name, pid: c.pid, ...c.spec.info })), null, 2)).catch(() => undefined);
-  for (const c of children) {
-    c.onRestart = (name, code) => {
-      process.stderr.write(`cairn: ${name} exited (${code ?? 'signal'}); restarting\n`);
-      void c.ready(120_000).then(writeServices, () => undefined);
-    };
-  }
 
-  // Databases first, then services in the order they depend on each other.
-  for (const c of children) {
-    c.start();
-    await c.ready(120_000);
-  }
+  /** Starts a child, waits until it is ready, and pins the ports it reported for its restarts. */
+  const start = async (name: string, script: string, env: Record<string, string>, info: Record<string, unknown> = {}, args: string[] = []): Promise<ReadyMessage> => {
+    const child = new SupervisedChild({ name, script, args, env, info, logFile: join(dataDir, 'logs', `${name}.log`) });
+    children.push(child);
+    child.onRestart = (exited, code) => {
+      process.stderr.write(`cairn: ${exited} exited (${code ?? 'signal'}); restarting\n`);
+      void child.ready(120_000).then(writeServices, () => undefined);
+    };
+    child.start();
+    await child.ready(120_000);
+    const ready = child.readyMessage;
+    if (ready.grpcPort) child.spec.env.CAIRN_GRPC_PORT = String(ready.grpcPort);
+    if (ready.metricsPort) child.spec.env.CAIRN_METRICS_PORT = String(ready.metricsPort);
+    if (ready.port) child.spec.args = [args[0], String(ready.port)];
+    Object.assign(child.spec.info, { grpcPort: ready.grpcPort, metricsPort: ready.metricsPort, port: ready.port });
+    return ready;
+  };
+
+  const pgliteScript = join(__dirname, 'pglite-server.js');
+  const database = async (name: string) => {
+    const dir = join(dataDir, 'db', name);
+    await mkdir(dir, { recursive: true });
+    const { port } = await start(`db-${name}`, pgliteScript, {}, { dataDir: dir }, [dir, '0']);
+    return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  };
+  const policyDb = await database('policy');
+  const metadataDb = await database('metadata');
+  const eventLogUrl = await database('events');
+
+  const service = (name: string, env: Record<string, string>, info: Record<string, unknown> = {}) =>
+    start(name, require.resolve(`@cairn/${name}`), { CAIRN_BIND_HOST: '127.0.0.1', CAIRN_REGION: region, CAIRN_GRPC_PORT: '0', CAIRN_METRICS_PORT: '0', ...env }, info);
+  const address = (ready: ReadyMessage) => `127.0.0.1:${ready.grpcPort}`;
+
+  const policy = address(
+    await service('policy', { CAIRN_DATABASE_URL: policyDb, CAIRN_MASTER_KEY_FILE: masterKeyFile, CAIRN_BOOTSTRAP_OUTPUT: join(dataDir, 'secrets', 'bootstrap.json') }),
+  );
+  const storageDir = join(dataDir, 'storage', 'zone-a');
+  const storage = address(await service('git-storage', { CAIRN_STORAGE_DIR: storageDir, CAIRN_ZONE: 'zone-a', CAIRN_EVENT_LOG_URL: eventLogUrl }, { zone: 'zone-a', dataDir: storageDir }));
+  const metadata = address(
+    await service('repo-metadata', {
+      CAIRN_DATABASE_URL: metadataDb,
+      CAIRN_EVENT_LOG_URL: eventLogUrl,
+      CAIRN_POLICY_ADDR: policy,
+      CAIRN_STORAGE_ADDR: storage,
+      CAIRN_PUBLIC_HTTP_URL: endpoint,
+      CAIRN_PUBLIC_SSH_URL: `ssh://127.0.0.1:${sshPort}`,
+    }),
+  );
+  const gatewayPort = await startGateway(service, policy, metadata);
+  await service('git-protocol', {
+    CAIRN_HTTP_HOST: '127.0.0.1',
+    CAIRN_HTTP_PORT: String(httpPort),
+    CAIRN_POLICY_ADDR: policy,
+    CAIRN_METADATA_ADDR: metadata,
+    CAIRN_STORAGE_ADDR: storage,
+    CAIRN_API_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+  });
+
   await writeServices();
   await waitForHealth(`${endpoint}/healthz`, 60_000);
   await writeAdminCredentials();
   process.stdout.write(`Cairn ready: API and git at ${endpoint} (git: ${endpoint}/v1/repos/<name>), SSH port ${sshPort}, data in ${dataDir}\n`);
 }
 
-function child(name: string, script: string, env: Record<string, string>, info: Record<string, unknown>, args: string[] = []): SupervisedChild {
-  return new SupervisedChild({ name, script, args, env, info, logFile: join(dataDir, 'logs', `${name}.log`) });
+/**
+ * The gateway's HTTP port is internal; like the gRPC ports it is picked by the OS on first start
+ * and kept for restarts.
+ */
+async function startGateway(service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>, policy: string, metadata: string): Promise<number> {
+  const ready = await service('api-gateway', { CAIRN_API_PORT: '0', CAIRN_POLICY_ADDR: policy, CAIRN_METADATA_ADDR: metadata });
+  const gateway = children[children.length - 1];
+  gateway.spec.env.CAIRN_API_PORT = String(ready.httpPort);
+  return ready.httpPort!;
 }
 
 async function ensureMasterKey(): Promise<string> {

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   // die with "Connection terminated unexpectedly" as soon as a second client connects).
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: Number(port), maxConnections: 32 });
   await server.start();
-  process.send?.({ type: 'ready' });
+  // With port 0 the OS picks; report what was bound so the supervisor can hand it to services.
+  process.send?.({ type: 'ready', port: Number(server.getServerConn().split(':').pop()) });
   const stop = async () => {
     await server.stop();
     await db.close();

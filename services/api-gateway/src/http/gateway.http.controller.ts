@@ -22,6 +22,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Upstreams } from '../upstreams';
 import { RepositoryOperations } from '../codecommit/repository-operations';
 import { BranchOperations } from '../codecommit/branch-operations';
+import { CommitOperations } from '../codecommit/commit-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 
@@ -56,12 +57,13 @@ export class GatewayHttpController {
     private readonly upstreams: Upstreams,
     repositories: RepositoryOperations,
     branches: BranchOperations,
+    commits: CommitOperations,
     iamOperations: IamOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
-      operations: { ...repositories.operations, ...branches.operations },
+      operations: { ...repositories.operations, ...branches.operations, ...commits.operations },
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),

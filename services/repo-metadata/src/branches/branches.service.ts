@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { status } from '@grpc/grpc-js';
 import { callUnary, isGrpcError, metadata, storage } from '@cairn/contracts';
-import { isValidRefName } from '@cairn/git';
+import { branchRef } from './branch-ref';
 import { Upstreams } from '../upstreams';
 import { RepositoriesService } from '../repositories/repositories.service';
 import { RepositoryEntity } from '../repositories/repository.entity';
@@ -108,13 +108,6 @@ export class BranchesService {
       context: { actorArn, repositoryName: repo.repositoryName, accountId: repo.accountId },
     });
   }
-}
-
-function branchRef(branchName: string): string {
-  if (!branchName) throw error(Code.BranchNameRequired, 'A branch name is required.');
-  const ref = `refs/heads/${branchName}`;
-  if (branchName.length > 256 || !isValidRefName(ref)) throw error(Code.InvalidBranchName, `The branch name ${branchName} is not valid.`);
-  return ref;
 }
 
 function encodeToken(lastName: string): string {

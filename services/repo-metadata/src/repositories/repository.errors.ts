@@ -30,6 +30,19 @@ export enum RepositoryErrorCode {
   CommitIdRequired = 'CommitIdRequiredException',
   InvalidCommitId = 'InvalidCommitIdException',
   CommitDoesNotExist = 'CommitDoesNotExistException',
+  BranchNameIsTagName = 'BranchNameIsTagNameException',
+  ParentCommitIdRequired = 'ParentCommitIdRequiredException',
+  FileEntryRequired = 'FileEntryRequiredException',
+  MaximumFileEntriesExceeded = 'MaximumFileEntriesExceededException',
+  CommitMessageLengthExceeded = 'CommitMessageLengthExceededException',
+  NameLengthExceeded = 'NameLengthExceededException',
+  InvalidEmail = 'InvalidEmailException',
+  InvalidParentCommitId = 'InvalidParentCommitIdException',
+  PathRequired = 'PathRequiredException',
+  FileContentAndSourceFileSpecified = 'FileContentAndSourceFileSpecifiedException',
+  SourceFileOrContentRequired = 'SourceFileOrContentRequiredException',
+  FileContentSizeLimitExceeded = 'FileContentSizeLimitExceededException',
+  FileModeRequired = 'FileModeRequiredException',
 }
 
 const STATUS: Record<RepositoryErrorCode, GrpcStatus> = {
@@ -61,6 +74,19 @@ const STATUS: Record<RepositoryErrorCode, GrpcStatus> = {
   [RepositoryErrorCode.CommitIdRequired]: GrpcStatus.INVALID_ARGUMENT,
   [RepositoryErrorCode.InvalidCommitId]: GrpcStatus.INVALID_ARGUMENT,
   [RepositoryErrorCode.CommitDoesNotExist]: GrpcStatus.NOT_FOUND,
+  [RepositoryErrorCode.BranchNameIsTagName]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.ParentCommitIdRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.FileEntryRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.MaximumFileEntriesExceeded]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.CommitMessageLengthExceeded]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.NameLengthExceeded]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.InvalidEmail]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.InvalidParentCommitId]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.PathRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.FileContentAndSourceFileSpecified]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.SourceFileOrContentRequired]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.FileContentSizeLimitExceeded]: GrpcStatus.INVALID_ARGUMENT,
+  [RepositoryErrorCode.FileModeRequired]: GrpcStatus.INVALID_ARGUMENT,
 };
 
 export function repositoryError(code: RepositoryErrorCode, message: string): RpcError {

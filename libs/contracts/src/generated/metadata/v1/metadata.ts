@@ -18,6 +18,11 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import {
+  CreateCommitResponse as CreateCommitResponse1,
+  PutFileEntry,
+  SetFileModeEntry,
+} from "../../storage/v1/storage";
 
 export const protobufPackage = "cairn.metadata.v1";
 
@@ -289,6 +294,42 @@ export interface UpdateDefaultBranchRequest {
 }
 
 export interface UpdateDefaultBranchResponse {
+}
+
+/**
+ * One API write (PutFile, DeleteFile or CreateCommit), validated against CodeCommit's rules and
+ * committed by storage with a compare-and-swap on the parent.
+ */
+export interface CreateCommitRequest {
+  /** Repository to change. */
+  repositoryName: string;
+  /** Branch to commit to (created when the repository is empty). */
+  branchName: string;
+  /** The tip the caller saw; required unless the branch has no commits yet. */
+  parentCommitId: string;
+  /** Author name; the caller's user name when empty. */
+  authorName: string;
+  /** Author email. */
+  email: string;
+  /** Commit message. */
+  commitMessage: string;
+  /** Files to add or replace. */
+  putFiles: PutFileEntry[];
+  /** Files to delete. */
+  deleteFiles: string[];
+  /** Mode changes. */
+  setFileModes: SetFileModeEntry[];
+  /** Keep folders emptied by deletions. */
+  keepEmptyFolders: boolean;
+  /** ARN of the caller. */
+  actorArn: string;
+  /** Which operation asked: "PutFile", "DeleteFile" or "CreateCommit" (their rules differ slightly). */
+  operation: string;
+}
+
+export interface CreateCommitResponse {
+  /** The commit and what it changed. */
+  commit: CreateCommitResponse1 | undefined;
 }
 
 function createBaseRepositoryMetadata(): RepositoryMetadata {
@@ -3963,6 +4004,373 @@ export const UpdateDefaultBranchResponse: MessageFns<UpdateDefaultBranchResponse
   },
 };
 
+function createBaseCreateCommitRequest(): CreateCommitRequest {
+  return {
+    repositoryName: "",
+    branchName: "",
+    parentCommitId: "",
+    authorName: "",
+    email: "",
+    commitMessage: "",
+    putFiles: [],
+    deleteFiles: [],
+    setFileModes: [],
+    keepEmptyFolders: false,
+    actorArn: "",
+    operation: "",
+  };
+}
+
+export const CreateCommitRequest: MessageFns<CreateCommitRequest> = {
+  encode(message: CreateCommitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryName !== "") {
+      writer.uint32(10).string(message.repositoryName);
+    }
+    if (message.branchName !== "") {
+      writer.uint32(18).string(message.branchName);
+    }
+    if (message.parentCommitId !== "") {
+      writer.uint32(26).string(message.parentCommitId);
+    }
+    if (message.authorName !== "") {
+      writer.uint32(34).string(message.authorName);
+    }
+    if (message.email !== "") {
+      writer.uint32(42).string(message.email);
+    }
+    if (message.commitMessage !== "") {
+      writer.uint32(50).string(message.commitMessage);
+    }
+    for (const v of message.putFiles) {
+      PutFileEntry.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.deleteFiles) {
+      writer.uint32(66).string(v!);
+    }
+    for (const v of message.setFileModes) {
+      SetFileModeEntry.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.keepEmptyFolders !== false) {
+      writer.uint32(80).bool(message.keepEmptyFolders);
+    }
+    if (message.actorArn !== "") {
+      writer.uint32(90).string(message.actorArn);
+    }
+    if (message.operation !== "") {
+      writer.uint32(98).string(message.operation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCommitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCommitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.branchName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parentCommitId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.authorName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.commitMessage = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.putFiles.push(PutFileEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deleteFiles.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.setFileModes.push(SetFileModeEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.keepEmptyFolders = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.actorArn = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.operation = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCommitRequest {
+    return {
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      branchName: isSet(object.branchName)
+        ? globalThis.String(object.branchName)
+        : isSet(object.branch_name)
+        ? globalThis.String(object.branch_name)
+        : "",
+      parentCommitId: isSet(object.parentCommitId)
+        ? globalThis.String(object.parentCommitId)
+        : isSet(object.parent_commit_id)
+        ? globalThis.String(object.parent_commit_id)
+        : "",
+      authorName: isSet(object.authorName)
+        ? globalThis.String(object.authorName)
+        : isSet(object.author_name)
+        ? globalThis.String(object.author_name)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      commitMessage: isSet(object.commitMessage)
+        ? globalThis.String(object.commitMessage)
+        : isSet(object.commit_message)
+        ? globalThis.String(object.commit_message)
+        : "",
+      putFiles: globalThis.Array.isArray(object?.putFiles)
+        ? object.putFiles.map((e: any) => PutFileEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.put_files)
+        ? object.put_files.map((e: any) => PutFileEntry.fromJSON(e))
+        : [],
+      deleteFiles: globalThis.Array.isArray(object?.deleteFiles)
+        ? object.deleteFiles.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.delete_files)
+        ? object.delete_files.map((e: any) => globalThis.String(e))
+        : [],
+      setFileModes: globalThis.Array.isArray(object?.setFileModes)
+        ? object.setFileModes.map((e: any) => SetFileModeEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.set_file_modes)
+        ? object.set_file_modes.map((e: any) => SetFileModeEntry.fromJSON(e))
+        : [],
+      keepEmptyFolders: isSet(object.keepEmptyFolders)
+        ? globalThis.Boolean(object.keepEmptyFolders)
+        : isSet(object.keep_empty_folders)
+        ? globalThis.Boolean(object.keep_empty_folders)
+        : false,
+      actorArn: isSet(object.actorArn)
+        ? globalThis.String(object.actorArn)
+        : isSet(object.actor_arn)
+        ? globalThis.String(object.actor_arn)
+        : "",
+      operation: isSet(object.operation) ? globalThis.String(object.operation) : "",
+    };
+  },
+
+  toJSON(message: CreateCommitRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.branchName !== "") {
+      obj.branchName = message.branchName;
+    }
+    if (message.parentCommitId !== "") {
+      obj.parentCommitId = message.parentCommitId;
+    }
+    if (message.authorName !== "") {
+      obj.authorName = message.authorName;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.commitMessage !== "") {
+      obj.commitMessage = message.commitMessage;
+    }
+    if (message.putFiles?.length) {
+      obj.putFiles = message.putFiles.map((e) => PutFileEntry.toJSON(e));
+    }
+    if (message.deleteFiles?.length) {
+      obj.deleteFiles = message.deleteFiles;
+    }
+    if (message.setFileModes?.length) {
+      obj.setFileModes = message.setFileModes.map((e) => SetFileModeEntry.toJSON(e));
+    }
+    if (message.keepEmptyFolders !== false) {
+      obj.keepEmptyFolders = message.keepEmptyFolders;
+    }
+    if (message.actorArn !== "") {
+      obj.actorArn = message.actorArn;
+    }
+    if (message.operation !== "") {
+      obj.operation = message.operation;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCommitRequest>, I>>(base?: I): CreateCommitRequest {
+    return CreateCommitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCommitRequest>, I>>(object: I): CreateCommitRequest {
+    const message = createBaseCreateCommitRequest();
+    message.repositoryName = object.repositoryName ?? "";
+    message.branchName = object.branchName ?? "";
+    message.parentCommitId = object.parentCommitId ?? "";
+    message.authorName = object.authorName ?? "";
+    message.email = object.email ?? "";
+    message.commitMessage = object.commitMessage ?? "";
+    message.putFiles = object.putFiles?.map((e) => PutFileEntry.fromPartial(e)) || [];
+    message.deleteFiles = object.deleteFiles?.map((e) => e) || [];
+    message.setFileModes = object.setFileModes?.map((e) => SetFileModeEntry.fromPartial(e)) || [];
+    message.keepEmptyFolders = object.keepEmptyFolders ?? false;
+    message.actorArn = object.actorArn ?? "";
+    message.operation = object.operation ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateCommitResponse(): CreateCommitResponse {
+  return { commit: undefined };
+}
+
+export const CreateCommitResponse: MessageFns<CreateCommitResponse> = {
+  encode(message: CreateCommitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commit !== undefined) {
+      CreateCommitResponse1.encode(message.commit, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCommitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCommitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commit = CreateCommitResponse1.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCommitResponse {
+    return { commit: isSet(object.commit) ? CreateCommitResponse1.fromJSON(object.commit) : undefined };
+  },
+
+  toJSON(message: CreateCommitResponse): unknown {
+    const obj: any = {};
+    if (message.commit !== undefined) {
+      obj.commit = CreateCommitResponse1.toJSON(message.commit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCommitResponse>, I>>(base?: I): CreateCommitResponse {
+    return CreateCommitResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCommitResponse>, I>>(object: I): CreateCommitResponse {
+    const message = createBaseCreateCommitResponse();
+    message.commit = (object.commit !== undefined && object.commit !== null)
+      ? CreateCommitResponse1.fromPartial(object.commit)
+      : undefined;
+    return message;
+  },
+};
+
 /** RepoMetadata owns repositories: names and their immutable ids, descriptions, default branches. */
 export type RepoMetadataService = typeof RepoMetadataService;
 export const RepoMetadataService = {
@@ -4137,6 +4545,16 @@ export const RepoMetadataService = {
       Buffer.from(UpdateDefaultBranchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateDefaultBranchResponse => UpdateDefaultBranchResponse.decode(value),
   },
+  createCommit: {
+    path: "/cairn.metadata.v1.RepoMetadata/CreateCommit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateCommitRequest): Buffer => Buffer.from(CreateCommitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateCommitRequest => CreateCommitRequest.decode(value),
+    responseSerialize: (value: CreateCommitResponse): Buffer =>
+      Buffer.from(CreateCommitResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateCommitResponse => CreateCommitResponse.decode(value),
+  },
 } as const;
 
 export interface RepoMetadataServer extends UntypedServiceImplementation {
@@ -4159,6 +4577,7 @@ export interface RepoMetadataServer extends UntypedServiceImplementation {
   getBranch: handleUnaryCall<GetBranchRequest, GetBranchResponse>;
   listBranches: handleUnaryCall<ListBranchesRequest, ListBranchesResponse>;
   updateDefaultBranch: handleUnaryCall<UpdateDefaultBranchRequest, UpdateDefaultBranchResponse>;
+  createCommit: handleUnaryCall<CreateCommitRequest, CreateCommitResponse>;
 }
 
 export interface RepoMetadataClient extends Client {
@@ -4401,6 +4820,21 @@ export interface RepoMetadataClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateDefaultBranchResponse) => void,
+  ): ClientUnaryCall;
+  createCommit(
+    request: CreateCommitRequest,
+    callback: (error: ServiceError | null, response: CreateCommitResponse) => void,
+  ): ClientUnaryCall;
+  createCommit(
+    request: CreateCommitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateCommitResponse) => void,
+  ): ClientUnaryCall;
+  createCommit(
+    request: CreateCommitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateCommitResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -67,6 +67,55 @@ export function gitServiceToJSON(object: GitService): string {
   }
 }
 
+/** How a file is stored in a tree. */
+export enum FileMode {
+  FILE_MODE_UNSPECIFIED = 0,
+  /** FILE_MODE_NORMAL - 100644 */
+  FILE_MODE_NORMAL = 1,
+  /** FILE_MODE_EXECUTABLE - 100755 */
+  FILE_MODE_EXECUTABLE = 2,
+  /** FILE_MODE_SYMLINK - 120000 */
+  FILE_MODE_SYMLINK = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function fileModeFromJSON(object: any): FileMode {
+  switch (object) {
+    case 0:
+    case "FILE_MODE_UNSPECIFIED":
+      return FileMode.FILE_MODE_UNSPECIFIED;
+    case 1:
+    case "FILE_MODE_NORMAL":
+      return FileMode.FILE_MODE_NORMAL;
+    case 2:
+    case "FILE_MODE_EXECUTABLE":
+      return FileMode.FILE_MODE_EXECUTABLE;
+    case 3:
+    case "FILE_MODE_SYMLINK":
+      return FileMode.FILE_MODE_SYMLINK;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return FileMode.UNRECOGNIZED;
+  }
+}
+
+export function fileModeToJSON(object: FileMode): string {
+  switch (object) {
+    case FileMode.FILE_MODE_UNSPECIFIED:
+      return "FILE_MODE_UNSPECIFIED";
+    case FileMode.FILE_MODE_NORMAL:
+      return "FILE_MODE_NORMAL";
+    case FileMode.FILE_MODE_EXECUTABLE:
+      return "FILE_MODE_EXECUTABLE";
+    case FileMode.FILE_MODE_SYMLINK:
+      return "FILE_MODE_SYMLINK";
+    case FileMode.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface CreateRepositoryRequest {
   /** Immutable id chosen by repo-metadata (a UUID); the directory name on disk. */
   repositoryId: string;
@@ -232,6 +281,82 @@ export interface ResolveObjectResponse {
   id: string;
   /** "commit", "tree", "blob" or "tag"; empty when it does not exist. */
   type: string;
+}
+
+export interface PutFileEntry {
+  /** Path relative to the repository root, "/"-separated, no "." or ".." segments. */
+  path: string;
+  /** New content (when source_path is empty). */
+  content: Buffer;
+  /** Copy (or move) the content of this existing file instead. */
+  sourcePath: string;
+  /** With source_path: remove the source (a move). */
+  isMove: boolean;
+  /** Mode; unspecified keeps the current mode, or NORMAL for a new file. */
+  fileMode: FileMode;
+}
+
+export interface SetFileModeEntry {
+  /** Existing file. */
+  path: string;
+  /** New mode (NORMAL or EXECUTABLE). */
+  fileMode: FileMode;
+}
+
+export interface CreateCommitRequest {
+  /** Repository to change. */
+  repositoryId: string;
+  /** Branch to advance, e.g. "refs/heads/main". */
+  branchRef: string;
+  /**
+   * The tip the caller saw; empty when the branch must not exist yet. A different tip fails with
+   * FAILED_PRECONDITION (ParentCommitIdOutdatedException), never a lost update.
+   */
+  parentCommitId: string;
+  /** Author name and email; the committer is the same. */
+  authorName: string;
+  /** Author email. */
+  authorEmail: string;
+  /** Commit message. */
+  message: string;
+  /** Files to add or replace. */
+  putFiles: PutFileEntry[];
+  /** Paths of files to delete. */
+  deleteFiles: string[];
+  /** Mode changes. */
+  setFileModes: SetFileModeEntry[];
+  /** Keep folders emptied by deletions (as a .gitkeep file), as CodeCommit does. */
+  keepEmptyFolders: boolean;
+  /** Who is committing. */
+  context:
+    | ChangeContext
+    | undefined;
+  /** Refuse a commit whose tree equals its parent's (NoChangeException). */
+  rejectEmpty: boolean;
+  /** Refuse a put whose content and mode equal the current file's (SameFileContentException). */
+  refuseSameContent: boolean;
+}
+
+export interface FileMetadata {
+  /** Path of the file. */
+  absolutePath: string;
+  /** Blob id of its content (empty for deletions). */
+  blobId: string;
+  /** Its mode. */
+  fileMode: FileMode;
+}
+
+export interface CreateCommitResponse {
+  /** The new commit. */
+  commitId: string;
+  /** Its tree. */
+  treeId: string;
+  /** Files that did not exist in the parent. */
+  filesAdded: FileMetadata[];
+  /** Files whose content or mode changed. */
+  filesUpdated: FileMetadata[];
+  /** Files removed. */
+  filesDeleted: FileMetadata[];
 }
 
 function createBaseCreateRepositoryRequest(): CreateRepositoryRequest {
@@ -2264,6 +2389,827 @@ export const ResolveObjectResponse: MessageFns<ResolveObjectResponse> = {
   },
 };
 
+function createBasePutFileEntry(): PutFileEntry {
+  return { path: "", content: Buffer.alloc(0), sourcePath: "", isMove: false, fileMode: 0 };
+}
+
+export const PutFileEntry: MessageFns<PutFileEntry> = {
+  encode(message: PutFileEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.content.length !== 0) {
+      writer.uint32(18).bytes(message.content);
+    }
+    if (message.sourcePath !== "") {
+      writer.uint32(26).string(message.sourcePath);
+    }
+    if (message.isMove !== false) {
+      writer.uint32(32).bool(message.isMove);
+    }
+    if (message.fileMode !== 0) {
+      writer.uint32(40).int32(message.fileMode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutFileEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutFileEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.content = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourcePath = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.isMove = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.fileMode = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutFileEntry {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+      sourcePath: isSet(object.sourcePath)
+        ? globalThis.String(object.sourcePath)
+        : isSet(object.source_path)
+        ? globalThis.String(object.source_path)
+        : "",
+      isMove: isSet(object.isMove)
+        ? globalThis.Boolean(object.isMove)
+        : isSet(object.is_move)
+        ? globalThis.Boolean(object.is_move)
+        : false,
+      fileMode: isSet(object.fileMode)
+        ? fileModeFromJSON(object.fileMode)
+        : isSet(object.file_mode)
+        ? fileModeFromJSON(object.file_mode)
+        : 0,
+    };
+  },
+
+  toJSON(message: PutFileEntry): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.content.length !== 0) {
+      obj.content = base64FromBytes(message.content);
+    }
+    if (message.sourcePath !== "") {
+      obj.sourcePath = message.sourcePath;
+    }
+    if (message.isMove !== false) {
+      obj.isMove = message.isMove;
+    }
+    if (message.fileMode !== 0) {
+      obj.fileMode = fileModeToJSON(message.fileMode);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutFileEntry>, I>>(base?: I): PutFileEntry {
+    return PutFileEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutFileEntry>, I>>(object: I): PutFileEntry {
+    const message = createBasePutFileEntry();
+    message.path = object.path ?? "";
+    message.content = object.content ?? Buffer.alloc(0);
+    message.sourcePath = object.sourcePath ?? "";
+    message.isMove = object.isMove ?? false;
+    message.fileMode = object.fileMode ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetFileModeEntry(): SetFileModeEntry {
+  return { path: "", fileMode: 0 };
+}
+
+export const SetFileModeEntry: MessageFns<SetFileModeEntry> = {
+  encode(message: SetFileModeEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.fileMode !== 0) {
+      writer.uint32(16).int32(message.fileMode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetFileModeEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetFileModeEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.fileMode = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetFileModeEntry {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      fileMode: isSet(object.fileMode)
+        ? fileModeFromJSON(object.fileMode)
+        : isSet(object.file_mode)
+        ? fileModeFromJSON(object.file_mode)
+        : 0,
+    };
+  },
+
+  toJSON(message: SetFileModeEntry): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.fileMode !== 0) {
+      obj.fileMode = fileModeToJSON(message.fileMode);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetFileModeEntry>, I>>(base?: I): SetFileModeEntry {
+    return SetFileModeEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetFileModeEntry>, I>>(object: I): SetFileModeEntry {
+    const message = createBaseSetFileModeEntry();
+    message.path = object.path ?? "";
+    message.fileMode = object.fileMode ?? 0;
+    return message;
+  },
+};
+
+function createBaseCreateCommitRequest(): CreateCommitRequest {
+  return {
+    repositoryId: "",
+    branchRef: "",
+    parentCommitId: "",
+    authorName: "",
+    authorEmail: "",
+    message: "",
+    putFiles: [],
+    deleteFiles: [],
+    setFileModes: [],
+    keepEmptyFolders: false,
+    context: undefined,
+    rejectEmpty: false,
+    refuseSameContent: false,
+  };
+}
+
+export const CreateCommitRequest: MessageFns<CreateCommitRequest> = {
+  encode(message: CreateCommitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repositoryId !== "") {
+      writer.uint32(10).string(message.repositoryId);
+    }
+    if (message.branchRef !== "") {
+      writer.uint32(18).string(message.branchRef);
+    }
+    if (message.parentCommitId !== "") {
+      writer.uint32(26).string(message.parentCommitId);
+    }
+    if (message.authorName !== "") {
+      writer.uint32(34).string(message.authorName);
+    }
+    if (message.authorEmail !== "") {
+      writer.uint32(42).string(message.authorEmail);
+    }
+    if (message.message !== "") {
+      writer.uint32(50).string(message.message);
+    }
+    for (const v of message.putFiles) {
+      PutFileEntry.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.deleteFiles) {
+      writer.uint32(66).string(v!);
+    }
+    for (const v of message.setFileModes) {
+      SetFileModeEntry.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.keepEmptyFolders !== false) {
+      writer.uint32(80).bool(message.keepEmptyFolders);
+    }
+    if (message.context !== undefined) {
+      ChangeContext.encode(message.context, writer.uint32(90).fork()).join();
+    }
+    if (message.rejectEmpty !== false) {
+      writer.uint32(96).bool(message.rejectEmpty);
+    }
+    if (message.refuseSameContent !== false) {
+      writer.uint32(104).bool(message.refuseSameContent);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCommitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCommitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repositoryId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.branchRef = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parentCommitId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.authorName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.authorEmail = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.putFiles.push(PutFileEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deleteFiles.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.setFileModes.push(SetFileModeEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.keepEmptyFolders = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.context = ChangeContext.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.rejectEmpty = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.refuseSameContent = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCommitRequest {
+    return {
+      repositoryId: isSet(object.repositoryId)
+        ? globalThis.String(object.repositoryId)
+        : isSet(object.repository_id)
+        ? globalThis.String(object.repository_id)
+        : "",
+      branchRef: isSet(object.branchRef)
+        ? globalThis.String(object.branchRef)
+        : isSet(object.branch_ref)
+        ? globalThis.String(object.branch_ref)
+        : "",
+      parentCommitId: isSet(object.parentCommitId)
+        ? globalThis.String(object.parentCommitId)
+        : isSet(object.parent_commit_id)
+        ? globalThis.String(object.parent_commit_id)
+        : "",
+      authorName: isSet(object.authorName)
+        ? globalThis.String(object.authorName)
+        : isSet(object.author_name)
+        ? globalThis.String(object.author_name)
+        : "",
+      authorEmail: isSet(object.authorEmail)
+        ? globalThis.String(object.authorEmail)
+        : isSet(object.author_email)
+        ? globalThis.String(object.author_email)
+        : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      putFiles: globalThis.Array.isArray(object?.putFiles)
+        ? object.putFiles.map((e: any) => PutFileEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.put_files)
+        ? object.put_files.map((e: any) => PutFileEntry.fromJSON(e))
+        : [],
+      deleteFiles: globalThis.Array.isArray(object?.deleteFiles)
+        ? object.deleteFiles.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.delete_files)
+        ? object.delete_files.map((e: any) => globalThis.String(e))
+        : [],
+      setFileModes: globalThis.Array.isArray(object?.setFileModes)
+        ? object.setFileModes.map((e: any) => SetFileModeEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.set_file_modes)
+        ? object.set_file_modes.map((e: any) => SetFileModeEntry.fromJSON(e))
+        : [],
+      keepEmptyFolders: isSet(object.keepEmptyFolders)
+        ? globalThis.Boolean(object.keepEmptyFolders)
+        : isSet(object.keep_empty_folders)
+        ? globalThis.Boolean(object.keep_empty_folders)
+        : false,
+      context: isSet(object.context) ? ChangeContext.fromJSON(object.context) : undefined,
+      rejectEmpty: isSet(object.rejectEmpty)
+        ? globalThis.Boolean(object.rejectEmpty)
+        : isSet(object.reject_empty)
+        ? globalThis.Boolean(object.reject_empty)
+        : false,
+      refuseSameContent: isSet(object.refuseSameContent)
+        ? globalThis.Boolean(object.refuseSameContent)
+        : isSet(object.refuse_same_content)
+        ? globalThis.Boolean(object.refuse_same_content)
+        : false,
+    };
+  },
+
+  toJSON(message: CreateCommitRequest): unknown {
+    const obj: any = {};
+    if (message.repositoryId !== "") {
+      obj.repositoryId = message.repositoryId;
+    }
+    if (message.branchRef !== "") {
+      obj.branchRef = message.branchRef;
+    }
+    if (message.parentCommitId !== "") {
+      obj.parentCommitId = message.parentCommitId;
+    }
+    if (message.authorName !== "") {
+      obj.authorName = message.authorName;
+    }
+    if (message.authorEmail !== "") {
+      obj.authorEmail = message.authorEmail;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.putFiles?.length) {
+      obj.putFiles = message.putFiles.map((e) => PutFileEntry.toJSON(e));
+    }
+    if (message.deleteFiles?.length) {
+      obj.deleteFiles = message.deleteFiles;
+    }
+    if (message.setFileModes?.length) {
+      obj.setFileModes = message.setFileModes.map((e) => SetFileModeEntry.toJSON(e));
+    }
+    if (message.keepEmptyFolders !== false) {
+      obj.keepEmptyFolders = message.keepEmptyFolders;
+    }
+    if (message.context !== undefined) {
+      obj.context = ChangeContext.toJSON(message.context);
+    }
+    if (message.rejectEmpty !== false) {
+      obj.rejectEmpty = message.rejectEmpty;
+    }
+    if (message.refuseSameContent !== false) {
+      obj.refuseSameContent = message.refuseSameContent;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCommitRequest>, I>>(base?: I): CreateCommitRequest {
+    return CreateCommitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCommitRequest>, I>>(object: I): CreateCommitRequest {
+    const message = createBaseCreateCommitRequest();
+    message.repositoryId = object.repositoryId ?? "";
+    message.branchRef = object.branchRef ?? "";
+    message.parentCommitId = object.parentCommitId ?? "";
+    message.authorName = object.authorName ?? "";
+    message.authorEmail = object.authorEmail ?? "";
+    message.message = object.message ?? "";
+    message.putFiles = object.putFiles?.map((e) => PutFileEntry.fromPartial(e)) || [];
+    message.deleteFiles = object.deleteFiles?.map((e) => e) || [];
+    message.setFileModes = object.setFileModes?.map((e) => SetFileModeEntry.fromPartial(e)) || [];
+    message.keepEmptyFolders = object.keepEmptyFolders ?? false;
+    message.context = (object.context !== undefined && object.context !== null)
+      ? ChangeContext.fromPartial(object.context)
+      : undefined;
+    message.rejectEmpty = object.rejectEmpty ?? false;
+    message.refuseSameContent = object.refuseSameContent ?? false;
+    return message;
+  },
+};
+
+function createBaseFileMetadata(): FileMetadata {
+  return { absolutePath: "", blobId: "", fileMode: 0 };
+}
+
+export const FileMetadata: MessageFns<FileMetadata> = {
+  encode(message: FileMetadata, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.absolutePath !== "") {
+      writer.uint32(10).string(message.absolutePath);
+    }
+    if (message.blobId !== "") {
+      writer.uint32(18).string(message.blobId);
+    }
+    if (message.fileMode !== 0) {
+      writer.uint32(24).int32(message.fileMode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileMetadata {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileMetadata();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.absolutePath = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.blobId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fileMode = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileMetadata {
+    return {
+      absolutePath: isSet(object.absolutePath)
+        ? globalThis.String(object.absolutePath)
+        : isSet(object.absolute_path)
+        ? globalThis.String(object.absolute_path)
+        : "",
+      blobId: isSet(object.blobId)
+        ? globalThis.String(object.blobId)
+        : isSet(object.blob_id)
+        ? globalThis.String(object.blob_id)
+        : "",
+      fileMode: isSet(object.fileMode)
+        ? fileModeFromJSON(object.fileMode)
+        : isSet(object.file_mode)
+        ? fileModeFromJSON(object.file_mode)
+        : 0,
+    };
+  },
+
+  toJSON(message: FileMetadata): unknown {
+    const obj: any = {};
+    if (message.absolutePath !== "") {
+      obj.absolutePath = message.absolutePath;
+    }
+    if (message.blobId !== "") {
+      obj.blobId = message.blobId;
+    }
+    if (message.fileMode !== 0) {
+      obj.fileMode = fileModeToJSON(message.fileMode);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileMetadata>, I>>(base?: I): FileMetadata {
+    return FileMetadata.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileMetadata>, I>>(object: I): FileMetadata {
+    const message = createBaseFileMetadata();
+    message.absolutePath = object.absolutePath ?? "";
+    message.blobId = object.blobId ?? "";
+    message.fileMode = object.fileMode ?? 0;
+    return message;
+  },
+};
+
+function createBaseCreateCommitResponse(): CreateCommitResponse {
+  return { commitId: "", treeId: "", filesAdded: [], filesUpdated: [], filesDeleted: [] };
+}
+
+export const CreateCommitResponse: MessageFns<CreateCommitResponse> = {
+  encode(message: CreateCommitResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commitId !== "") {
+      writer.uint32(10).string(message.commitId);
+    }
+    if (message.treeId !== "") {
+      writer.uint32(18).string(message.treeId);
+    }
+    for (const v of message.filesAdded) {
+      FileMetadata.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.filesUpdated) {
+      FileMetadata.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.filesDeleted) {
+      FileMetadata.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCommitResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCommitResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commitId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.treeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.filesAdded.push(FileMetadata.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.filesUpdated.push(FileMetadata.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.filesDeleted.push(FileMetadata.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCommitResponse {
+    return {
+      commitId: isSet(object.commitId)
+        ? globalThis.String(object.commitId)
+        : isSet(object.commit_id)
+        ? globalThis.String(object.commit_id)
+        : "",
+      treeId: isSet(object.treeId)
+        ? globalThis.String(object.treeId)
+        : isSet(object.tree_id)
+        ? globalThis.String(object.tree_id)
+        : "",
+      filesAdded: globalThis.Array.isArray(object?.filesAdded)
+        ? object.filesAdded.map((e: any) => FileMetadata.fromJSON(e))
+        : globalThis.Array.isArray(object?.files_added)
+        ? object.files_added.map((e: any) => FileMetadata.fromJSON(e))
+        : [],
+      filesUpdated: globalThis.Array.isArray(object?.filesUpdated)
+        ? object.filesUpdated.map((e: any) => FileMetadata.fromJSON(e))
+        : globalThis.Array.isArray(object?.files_updated)
+        ? object.files_updated.map((e: any) => FileMetadata.fromJSON(e))
+        : [],
+      filesDeleted: globalThis.Array.isArray(object?.filesDeleted)
+        ? object.filesDeleted.map((e: any) => FileMetadata.fromJSON(e))
+        : globalThis.Array.isArray(object?.files_deleted)
+        ? object.files_deleted.map((e: any) => FileMetadata.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateCommitResponse): unknown {
+    const obj: any = {};
+    if (message.commitId !== "") {
+      obj.commitId = message.commitId;
+    }
+    if (message.treeId !== "") {
+      obj.treeId = message.treeId;
+    }
+    if (message.filesAdded?.length) {
+      obj.filesAdded = message.filesAdded.map((e) => FileMetadata.toJSON(e));
+    }
+    if (message.filesUpdated?.length) {
+      obj.filesUpdated = message.filesUpdated.map((e) => FileMetadata.toJSON(e));
+    }
+    if (message.filesDeleted?.length) {
+      obj.filesDeleted = message.filesDeleted.map((e) => FileMetadata.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCommitResponse>, I>>(base?: I): CreateCommitResponse {
+    return CreateCommitResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCommitResponse>, I>>(object: I): CreateCommitResponse {
+    const message = createBaseCreateCommitResponse();
+    message.commitId = object.commitId ?? "";
+    message.treeId = object.treeId ?? "";
+    message.filesAdded = object.filesAdded?.map((e) => FileMetadata.fromPartial(e)) || [];
+    message.filesUpdated = object.filesUpdated?.map((e) => FileMetadata.fromPartial(e)) || [];
+    message.filesDeleted = object.filesDeleted?.map((e) => FileMetadata.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * GitStorage owns bare repositories on its volume, addressed by immutable repository id.
  * Bulk pack bytes travel in streams of large chunks; every ref change goes through ReceivePack
@@ -2357,6 +3303,16 @@ export const GitStorageService = {
       Buffer.from(ResolveObjectResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ResolveObjectResponse => ResolveObjectResponse.decode(value),
   },
+  createCommit: {
+    path: "/cairn.storage.v1.GitStorage/CreateCommit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateCommitRequest): Buffer => Buffer.from(CreateCommitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateCommitRequest => CreateCommitRequest.decode(value),
+    responseSerialize: (value: CreateCommitResponse): Buffer =>
+      Buffer.from(CreateCommitResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateCommitResponse => CreateCommitResponse.decode(value),
+  },
 } as const;
 
 export interface GitStorageServer extends UntypedServiceImplementation {
@@ -2369,6 +3325,7 @@ export interface GitStorageServer extends UntypedServiceImplementation {
   updateRefs: handleUnaryCall<UpdateRefsRequest, UpdateRefsResponse>;
   setHead: handleUnaryCall<SetHeadRequest, SetHeadResponse>;
   resolveObject: handleUnaryCall<ResolveObjectRequest, ResolveObjectResponse>;
+  createCommit: handleUnaryCall<CreateCommitRequest, CreateCommitResponse>;
 }
 
 export interface GitStorageClient extends Client {
@@ -2479,6 +3436,21 @@ export interface GitStorageClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResolveObjectResponse) => void,
+  ): ClientUnaryCall;
+  createCommit(
+    request: CreateCommitRequest,
+    callback: (error: ServiceError | null, response: CreateCommitResponse) => void,
+  ): ClientUnaryCall;
+  createCommit(
+    request: CreateCommitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateCommitResponse) => void,
+  ): ClientUnaryCall;
+  createCommit(
+    request: CreateCommitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateCommitResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { AwsError } from '@cairn/aws-protocol';
+import { callUnary, metadata, storage } from '@cairn/contracts';
+import { Upstreams } from '../upstreams';
+import { optionalString, requiredString } from './input';
+import { Operation } from '../operation';
+import { RepositoryArns } from './repository-arns';
+
+const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is required, but was not specified.'] as const;
+const BRANCH_REQUIRED = ['BranchNameRequiredException', 'A branch name is required, but was not specified.'] as const;
+const PATH_REQUIRED = ['PathRequiredException', 'A file path is required, but was not specified.'] as const;
+
+const FILE_MODES: Record<string, storage.FileMode> = {
+  NORMAL: storage.FileMode.FILE_MODE_NORMAL,
+  EXECUTABLE: storage.FileMode.FILE_MODE_EXECUTABLE,
+  SYMLINK: storage.FileMode.FILE_MODE_SYMLINK,
+};
+const MODE_NAMES = Object.fromEntries(Object.entries(FILE_MODES).map(([name, mode]) => [mode, name]));
+
+function fileMode(value: unknown): storage.FileMode {
+  if (value === undefined || value === null) return storage.FileMode.FILE_MODE_UNSPECIFIED;
+  const mode = typeof value === 'string' ? FILE_MODES[value] : undefined;
+  if (mode === undefined) throw new AwsError('InvalidFileModeException', `The file mode ${String(value)} is not valid.`);
+  return mode;
+}
+
+/** Blobs travel as base64 in awsJson; anything else is a malformed request. */
+function blob(value: unknown, member: string): Buffer {
+  if (value === undefined || value === null) return Buffer.alloc(0);
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw new AwsError('SerializationException', `${member} must be base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function objects(input: Record<string, unknown>, member: string): Record<string, unknown>[] {
+  const value = input[member];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null)) throw new AwsError('SerializationException', `${member} must be a list of objects`);
+  return value as Record<string, unknown>[];
+}
+
+type Commit = storage.CreateCommitResponse;
+
+function fileMetadataJson(files: storage.FileMetadata[]) {
+  return files.map((f) => ({ absolutePath: f.absolutePath, blobId: f.blobId, fileMode: MODE_NAMES[f.fileMode] }));
+}
+
+/** PutFile, DeleteFile and CreateCommit: one write path with three request shapes. */
+@Injectable()
+export class CommitOperations {
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly arns: RepositoryArns,
+  ) {}
+
+  private readonly onRepository = (input: Record<string, unknown>) => this.arns.of(optionalString(input, 'repositoryName'));
+
+  private async commit(operation: string, input: Record<string, unknown>, actorArn: string, files: Partial<metadata.CreateCommitRequest>): Promise<Commit> {
+    const { commit } = await callUnary(this.upstreams.metadata, this.upstreams.metadata.createCommit, {
+      repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
+      branchName: requiredString(input, 'branchName', ...BRANCH_REQUIRED),
+      parentCommitId: optionalString(input, 'parentCommitId'),
+      authorName: optionalString(input, operation === 'CreateCommit' ? 'authorName' : 'name'),
+      email: optionalString(input, 'email'),
+      commitMessage: optionalString(input, 'commitMessage'),
+      putFiles: [],
+      deleteFiles: [],
+      setFileModes: [],
+      keepEmptyFolders: input.keepEmptyFolders === true,
+      actorArn,
+      operation,
+      ...files,
+    });
+    return commit!;
+  }
+
+  readonly operations: Record<string, Operation> = {
+    PutFile: {
+      resources: this.onRepository,
+      run: async (input, caller) => {
+        const path = requiredString(input, 'filePath', ...PATH_REQUIRED);
+        if (input.fileContent === undefined) throw new AwsError('FileContentRequiredException', 'The file content is required.');
+        const commit = await this.commit('PutFile', input, caller.arn, {
+          putFiles: [{ path, content: blob(input.fileContent, 'fileContent'), sourcePath: '', isMove: false, fileMode: fileMode(input.fileMode) }],
+        });
+        const file = [...commit.filesAdded, ...commit.filesUpdated][0];
+        return { commitId: commit.commitId, blobId: file?.blobId, treeId: commit.treeId };
+      },
+    },
+    DeleteFile: {
+      resources: this.onRepository,
+      run: async (input, caller) => {
+        const path = requiredString(input, 'filePath', ...PATH_REQUIRED);
+        const commit = await this.commit('DeleteFile', input, caller.arn, { deleteFiles: [path] });
+        return { commitId: commit.commitId, blobId: commit.filesDeleted[0]?.blobId, treeId: commit.treeId, filePath: path };
+      },
+    },
+    CreateCommit: {
+      resources: this.onRepository,
+      run: async (input, caller) => {
+        const commit = await this.commit('CreateCommit', input, caller.arn, {
+          putFiles: objects(input, 'putFiles').map((p) => {
+            const source = p.sourceFile as Record<string, unknown> | undefined;
+            return {
+              path: optionalString(p, 'filePath'),
+              content: blob(p.fileContent, 'fileContent'),
+              sourcePath: source ? optionalString(source, 'filePath') : '',
+              isMove: source?.isMove === true,
+              fileMode: fileMode(p.fileMode),
+            };
+          }),
+          deleteFiles: objects(input, 'deleteFiles').map((d) => requiredString(d, 'filePath', ...PATH_REQUIRED)),
+          setFileModes: objects(input, 'setFileModes').map((m) => ({ path: requiredString(m, 'filePath', ...PATH_REQUIRED), fileMode: fileMode(m.fileMode) })),
+        });
+        return {
+          commitId: commit.commitId,
+          treeId: commit.treeId,
+          filesAdded: fileMetadataJson(commit.filesAdded),
+          filesUpdated: fileMetadataJson(commit.filesUpdated),
+          filesDeleted: fileMetadataJson(commit.filesDeleted),
+        };
+      },
+    },
+  };
+}
