@@ -7,8 +7,6 @@ void runService({
   module: GitProtocolModule,
   listen: async (app) => {
     const frontDoor = app.get(FrontDoor);
-    const port = await frontDoor.listen();
-    process.send?.({ type: 'listening', name: 'git-protocol', httpPort: port });
-    return () => frontDoor.close();
+    return { httpPort: await frontDoor.listen(), stop: () => frontDoor.close() };
   },
 });
