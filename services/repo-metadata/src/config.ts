@@ -1,4 +1,4 @@
-import { loadConfig, str } from '@cairn/runtime';
+import { int, loadConfig, str } from '@cairn/runtime';
 
 export const metadataConfigSchema = {
   databaseUrl: { ...str('CAIRN_DATABASE_URL'), secret: true },
@@ -9,6 +9,8 @@ export const metadataConfigSchema = {
   publicHttpUrl: str('CAIRN_PUBLIC_HTTP_URL', 'http://127.0.0.1:8080'),
   /** Base of SSH clone URLs, e.g. ssh://127.0.0.1:2222. */
   publicSshUrl: str('CAIRN_PUBLIC_SSH_URL', 'ssh://127.0.0.1:2222'),
+  /** CodeCommit's default quota of repositories per account. */
+  maxRepositories: int('CAIRN_MAX_REPOSITORIES', 1000),
 };
 
 export type MetadataConfig = ReturnType<typeof loadMetadataConfig>;

@@ -25,6 +25,7 @@ describe('repo-metadata service', () => {
   const started: { app: INestApplicationContext; server: RunningGrpcServer }[] = [];
   let client: metadata.RepoMetadataClient;
   let store: RepositoryStore;
+  const QUOTA = 12;
   const topic = `cairn-test-${randomBytes(4).toString('hex')}`;
   const eventLogUrl = () => `kafka://${testKafkaBrokers().join(",")}?topic=${topic}`;
 
@@ -52,7 +53,13 @@ describe('repo-metadata service', () => {
     });
     const metadataAddr = await serve(
       RepoMetadataModule,
-      { CAIRN_DATABASE_URL: await createTestDatabase('metadata'), CAIRN_EVENT_LOG_URL: eventLogUrl(), CAIRN_POLICY_ADDR: policyAddr, CAIRN_STORAGE_ADDR: storageAddr },
+      {
+        CAIRN_DATABASE_URL: await createTestDatabase('metadata'),
+        CAIRN_EVENT_LOG_URL: eventLogUrl(),
+        CAIRN_POLICY_ADDR: policyAddr,
+        CAIRN_STORAGE_ADDR: storageAddr,
+        CAIRN_MAX_REPOSITORIES: String(QUOTA),
+      },
       (app) => ({ definition: metadata.RepoMetadataService, implementation: { ...app.get(RepositoriesGrpcController).handlers, ...app.get(BranchesGrpcController).handlers } }),
     );
     client = createClient(metadata.RepoMetadataClient, metadataAddr);
@@ -99,5 +106,12 @@ describe('repo-metadata service', () => {
     await expect(callUnary(client, client.listRepositories, { sortBy: '', order: '', nextToken: 'bm9wZQ' })).rejects.toMatchObject({
       details: expect.stringContaining('continuation token'),
     });
+  });
+
+  // Last: it fills the account up to its quota.
+  it('stops at the account repository quota with RepositoryLimitExceededException', async () => {
+    const existing = (await callUnary(client, client.listRepositories, { sortBy: '', order: '', nextToken: '' })).repositories.length;
+    for (let i = existing; i < QUOTA; i++) await create(`quota-${i}`);
+    await expect(create('one-too-many')).rejects.toMatchObject({ details: expect.stringContaining(`maximum number of repositories (${QUOTA})`) });
   });
 });

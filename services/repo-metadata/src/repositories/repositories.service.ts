@@ -11,6 +11,7 @@ import { isUniqueViolation, RepositoryRepository } from './repository.repository
 import { validateDescription, validateKmsKeyId, validateRepositoryName, validateTags } from './repository-validation';
 
 const PAGE_SIZE = 1000;
+
 const SOURCE = 'repo-metadata';
 
 @Injectable()
@@ -30,6 +31,9 @@ export class RepositoriesService {
     validateTags(request.tags);
     if (request.kmsKeyId) validateKmsKeyId(request.kmsKeyId);
     if (await this.repositories.findByName(request.repositoryName)) throw nameExists(request.repositoryName);
+    if ((await this.repositories.count()) >= this.config.maxRepositories) {
+      throw repositoryError(RepositoryErrorCode.LimitExceeded, `A maximum number of repositories (${this.config.maxRepositories}) was exceeded.`);
+    }
     const account = await this.account();
     const repositoryId = randomUUID();
     // Storage first: a repository whose metadata committed always has its directory.

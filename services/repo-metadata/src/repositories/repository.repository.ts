@@ -15,6 +15,10 @@ export class RepositoryRepository {
     return this.db.getRepository(RepositoryEntity).findOneBy({ repositoryName });
   }
 
+  count(): Promise<number> {
+    return this.db.getRepository(RepositoryEntity).count();
+  }
+
   findById(repositoryId: string): Promise<RepositoryEntity | null> {
     return this.db.getRepository(RepositoryEntity).findOneBy({ repositoryId });
   }
