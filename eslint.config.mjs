@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['jest.config.js', '**/dist/**', '**/node_modules/**', 'libs/contracts/src/generated/**', 'bench/.work/**', 'e2e/.scratch/**', '.cairn/**'] },
+  { ignores: ['jest.config.js', '**/*.cjs', '**/dist/**', '**/node_modules/**', 'libs/contracts/src/generated/**', 'bench/.work/**', 'e2e/.scratch/**', '.cairn/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
