@@ -4,11 +4,12 @@ import { Upstreams } from './upstreams';
 import { RepositoryOperations } from './codecommit/repository-operations';
 import { BranchOperations } from './codecommit/branch-operations';
 import { CommitOperations } from './codecommit/commit-operations';
+import { ContentOperations } from './codecommit/content-operations';
 import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { IamOperations } from './iam/iam-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, IamOperations, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, IamOperations, GatewayHttpController],
 })
 export class ApiGatewayModule {}

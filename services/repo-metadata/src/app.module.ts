@@ -12,6 +12,10 @@ import { RepositorySettingsService } from './repositories/repository-settings.se
 import { BranchesService } from './branches/branches.service';
 import { BranchesGrpcController } from './branches/branches.grpc.controller';
 import { EVENT_LOG, FirstBranchConsumer } from './branches/first-branch.consumer';
+import { CONTENT_CONFIG, loadContentConfig } from './content/content.config';
+import { StorageContentClient } from './content/storage-content.client';
+import { ContentService } from './content/content.service';
+import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitsService } from './commits/commits.service';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
 
@@ -30,6 +34,10 @@ import { CommitsGrpcController } from './commits/commits.grpc.controller';
     RepositoriesGrpcController,
     BranchesService,
     BranchesGrpcController,
+    { provide: CONTENT_CONFIG, useFactory: loadContentConfig },
+    StorageContentClient,
+    ContentService,
+    ContentGrpcController,
     FirstBranchConsumer,
     CommitsService,
     CommitsGrpcController,

@@ -1,8 +1,9 @@
-import { metadata } from '@cairn/contracts';
+import { metadata, metadataContent } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { RepoMetadataModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
 import { BranchesGrpcController } from './branches/branches.grpc.controller';
+import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
 
 void runService({
@@ -10,6 +11,9 @@ void runService({
   module: RepoMetadataModule,
   grpc: (app) => {
     const implementation: metadata.RepoMetadataServer = { ...app.get(RepositoriesGrpcController).handlers, ...app.get(BranchesGrpcController).handlers, ...app.get(CommitsGrpcController).handlers };
-    return [{ definition: metadata.RepoMetadataService, implementation }];
+    return [
+      { definition: metadata.RepoMetadataService, implementation },
+      { definition: metadataContent.RepoContentService, implementation: app.get(ContentGrpcController).handlers },
+    ];
   },
 });

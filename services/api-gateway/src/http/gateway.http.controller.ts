@@ -23,6 +23,7 @@ import { Upstreams } from '../upstreams';
 import { RepositoryOperations } from '../codecommit/repository-operations';
 import { BranchOperations } from '../codecommit/branch-operations';
 import { CommitOperations } from '../codecommit/commit-operations';
+import { ContentOperations } from '../codecommit/content-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 
@@ -58,12 +59,13 @@ export class GatewayHttpController {
     repositories: RepositoryOperations,
     branches: BranchOperations,
     commits: CommitOperations,
+    content: ContentOperations,
     iamOperations: IamOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
-      operations: { ...repositories.operations, ...branches.operations, ...commits.operations },
+      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations },
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),
