@@ -1,9 +1,10 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachMessagePayload, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
 import { Wakeup, handleWithRetry } from './delivery';
 import {
   consoleEventsLogger,
   DEFAULT_BACKOFF,
   errorMessage,
+  nextBackoff,
   type Backoff,
   type EventHandler,
   type EventLog,
@@ -11,7 +12,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-log';
-import { parseEnvelope, partitionKeyOf, type EventEnvelope } from './event-map';
+import { parseEnvelope, partitionKeyOf, type AnyEventEnvelope, type EventEnvelope } from './event-map';
 
 export const DEFAULT_EVENTS_TOPIC = 'cairn.events';
 
@@ -78,12 +79,12 @@ export class KafkaEventLog implements EventLog {
   async subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
     await this.ensureTopic();
     const fromBeginning = options.fromBeginning ?? false;
-    if (!fromBeginning) await this.startNewGroupAtEnd(groupId);
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    const startAt = await this.newGroupStart(groupId, fromBeginning);
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
     const subscription = new KafkaSubscription(consumer, groupId, handler, this.backoff, this.logger, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     try {
-      await subscription.start(this.topic, fromBeginning, this.options.joinTimeoutMs ?? 60_000);
+      await subscription.start(this.topic, fromBeginning, startAt, this.options.joinTimeoutMs ?? 60_000);
     } catch (error) {
       await subscription.stop();
       throw error;
@@ -115,21 +116,18 @@ export class KafkaEventLog implements EventLog {
   }
 
   /**
-   * A group that has never committed would otherwise start at the end as of its first fetch, some
-   * time after subscribe() returned; committing the current end now makes "events published after
-   * subscribe() resolved" exact.
+   * Where a group that has never committed starts, per partition: the start or the end of the topic
+   * as of now. Left to itself, kafkajs would pick "the end" at its first fetch, some time after
+   * subscribe() returned, and pick again if it stopped before committing anything. (kafkajs'
+   * admin.setOffsets would do, but it joins the group with a consumer and costs seconds.)
    */
-  private async startNewGroupAtEnd(groupId: string): Promise<void> {
-    await this.withAdmin(async (admin) => {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
-      if (committed && committed.partitions.some((p) => Number(p.offset) >= 0)) return;
-      const ends = await admin.fetchTopicOffsets(this.topic);
-      try {
-        await admin.setOffsets({ groupId, topic: this.topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-      } catch (error) {
-        // Another member is already running this group; its position stands.
-        this.logger.info('kafka event log: group already active; joining at its position', { groupId, error: errorMessage(error) });
-      }
+  private async newGroupStart(groupId: string, fromBeginning: boolean): Promise<Map<number, string> | undefined> {
+    return this.withAdmin(async (admin) => {
+      // kafkajs' admin does not retry "coordinator loading" (a fresh broker's first group request).
+      const [committed] = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [this.topic] }), this.backoff);
+      if (committed && committed.partitions.some((p) => Number(p.offset) >= 0)) return undefined;
+      const offsets = await admin.fetchTopicOffsets(this.topic);
+      return new Map(offsets.map(({ partition, low, high }) => [partition, fromBeginning ? low : high]));
     });
   }
 
@@ -177,13 +175,14 @@ class KafkaSubscription implements Subscription {
     private readonly onStopped: () => void,
   ) {}
 
-  async start(topic: string, fromBeginning: boolean, joinTimeoutMs: number): Promise<void> {
+  /** Resolves once the consumer joined its group (and, for a new group, fixed its position). */
+  async start(topic: string, fromBeginning: boolean, startAt: Map<number, string> | undefined, joinTimeoutMs: number): Promise<void> {
     const { consumer, groupId, logger } = this;
     let timer: NodeJS.Timeout | undefined;
-    const joined = new Promise<void>((resolve, reject) => {
-      const removeListener = consumer.on(consumer.events.GROUP_JOIN, () => {
+    const joined = new Promise<number[]>((resolve, reject) => {
+      const removeListener = consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         removeListener();
-        resolve();
+        resolve(payload.memberAssignment[topic] ?? []);
       });
       timer = setTimeout(() => reject(new Error(`consumer group ${groupId} did not join within ${joinTimeoutMs} ms`)), joinTimeoutMs);
     });
@@ -193,37 +192,44 @@ class KafkaSubscription implements Subscription {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
-          if (this.stopped) return;
-          let event;
-          try {
-            event = parseEnvelope(message.value ?? '');
-          } catch (error) {
-            logger.warn('kafka event log: skipping a record that is not a known event', { groupId, partition, offset: message.offset, error: errorMessage(error) });
-          }
-          if (event) {
-            const handled = await handleWithRetry(this.handler, event, {
-              isStopped: () => this.stopped,
-              pause: async (ms) => {
-                await heartbeat().catch(() => undefined);
-                await this.wakeup.wait(ms);
-              },
-              backoff: this.backoff,
-              logger,
-              groupId,
-            });
-            // Stopped before the handler succeeded: leave the position, so the event comes again.
-            if (!handled) return;
-          }
-          await this.consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-        },
-      });
-      await joined;
+      await consumer.run({ autoCommit: false, eachMessage: (payload) => this.onMessage(payload) });
+      const assigned = await joined;
+      if (startAt) {
+        // Commit the start for the partitions this member got; other members do theirs. A message
+        // handled before the seek lands is handled again after it: a duplicate, never a gap.
+        const offsets = assigned.filter((p) => startAt.has(p)).map((partition) => ({ topic, partition, offset: startAt.get(partition) as string }));
+        for (const offset of offsets) consumer.seek(offset);
+        if (offsets.length > 0) await consumer.commitOffsets(offsets);
+      }
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    if (this.stopped) return;
+    const { groupId, logger } = this;
+    let event: AnyEventEnvelope | undefined;
+    try {
+      event = parseEnvelope(message.value ?? '');
+    } catch (error) {
+      logger.warn('kafka event log: skipping a record that is not a known event', { groupId, partition, offset: message.offset, error: errorMessage(error) });
+    }
+    if (event) {
+      const handled = await handleWithRetry(this.handler, event, {
+        isStopped: () => this.stopped,
+        pause: async (ms) => {
+          await heartbeat().catch(() => undefined);
+          await this.wakeup.wait(ms);
+        },
+        backoff: this.backoff,
+        logger,
+        groupId,
+      });
+      // Stopped before the handler succeeded: leave the position, so the event comes again.
+      if (!handled) return;
+    }
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
   stop(): Promise<void> {
@@ -234,5 +240,19 @@ class KafkaSubscription implements Subscription {
       this.onStopped();
     })();
     return this.stopping;
+  }
+}
+
+async function retryRetriable<T>(fn: () => Promise<T>, backoff: Backoff, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 0;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      wait = nextBackoff(wait, backoff);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolClient } from 'pg';
+import { escapeLiteral, Pool } from 'pg';
 import { Wakeup, handleWithRetry } from './delivery';
 import {
   consoleEventsLogger,
@@ -31,8 +31,8 @@ export interface PostgresEventLogOptions {
 
 // One ordered log (seq) and one committed position per consumer group. event_id is unique, so a
 // relay that publishes a batch again after a crash appends nothing twice.
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS event_log (
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS event_log (
      seq bigserial PRIMARY KEY,
      event_id uuid NOT NULL UNIQUE,
      type text NOT NULL,
@@ -41,15 +41,14 @@ const SCHEMA = [
      occurred_at timestamptz NOT NULL,
      payload jsonb NOT NULL,
      appended_at timestamptz NOT NULL DEFAULT now()
-   )`,
-  `CREATE TABLE IF NOT EXISTS event_log_offsets (
+   );
+  CREATE TABLE IF NOT EXISTS event_log_offsets (
      group_id text PRIMARY KEY,
      last_seq bigint NOT NULL,
      owner text,
      lease_until timestamptz,
      updated_at timestamptz NOT NULL DEFAULT now()
-   )`,
-];
+   );`;
 
 interface LogRow {
   seq: string;
@@ -64,6 +63,13 @@ interface LogRow {
  * The event log kept in PostgreSQL tables, for all-in-one mode: same contract as Kafka, one
  * partition (the whole log is in order). Each consumer group has one active member at a time,
  * holding a lease on its offsets row that every poll and every commit renews.
+ *
+ * Every operation is ONE simple-protocol query (values escaped here, no bind parameters, no
+ * BEGIN/COMMIT across round trips). Every service's relay and consumers share this database, and
+ * pglite-socket runs all connections on one PGlite backend, queueing them message by message: a
+ * transaction that spans several messages on one connection breaks another connection's
+ * parameterized query in flight ("unnamed prepared statement does not exist"), and can stall the
+ * queue. A single Query message is executed whole, so it cannot be cut into.
  */
 export class PostgresEventLog implements EventLog {
   private readonly pool: Pool;
@@ -90,32 +96,27 @@ export class PostgresEventLog implements EventLog {
   async publish(events: readonly EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     await this.ensureSchema();
-    const values: unknown[] = [];
-    const rows = events.map((e, i) => {
-      values.push(e.id, e.type, e.source, partitionKeyOf(e) ?? null, e.occurredAt, JSON.stringify(e.payload));
-      const p = i * 6;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb)`;
-    });
-    await this.inTransaction(async (client) => {
-      // seq is drawn inside the lock and the lock is held until commit, so rows become visible in
-      // seq order: a reader that has seen seq N can never later find a committed row below N.
-      await client.query('LOCK TABLE event_log IN EXCLUSIVE MODE');
-      await client.query(
-        `INSERT INTO event_log (event_id, type, source, partition_key, occurred_at, payload) VALUES ${rows.join(', ')}
-         ON CONFLICT (event_id) DO NOTHING`,
-        values,
-      );
-    });
+    const rows = events.map(
+      (e) =>
+        `(${uuid(e.id)}, ${escapeLiteral(e.type)}, ${escapeLiteral(e.source)}, ${nullable(partitionKeyOf(e))}, ` +
+        `${escapeLiteral(e.occurredAt)}, ${escapeLiteral(JSON.stringify(e.payload))}::jsonb)`,
+    );
+    // One message, one implicit transaction. seq is drawn under the lock, which is held to commit,
+    // so rows become visible in seq order: a reader that has seen seq N never later finds a
+    // committed row below N.
+    await this.pool.query(
+      `LOCK TABLE event_log IN EXCLUSIVE MODE;
+       INSERT INTO event_log (event_id, type, source, partition_key, occurred_at, payload) VALUES ${rows.join(', ')}
+       ON CONFLICT (event_id) DO NOTHING`,
+    );
     for (const subscription of this.subscriptions) subscription.wake();
   }
 
   async subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
     await this.ensureSchema();
+    const start = options.fromBeginning ? '0' : '(SELECT coalesce(max(seq), 0) FROM event_log)';
     await this.pool.query(
-      `INSERT INTO event_log_offsets (group_id, last_seq)
-       VALUES ($1, CASE WHEN $2::boolean THEN 0 ELSE (SELECT coalesce(max(seq), 0) FROM event_log) END)
-       ON CONFLICT (group_id) DO NOTHING`,
-      [groupId, options.fromBeginning ?? false],
+      `INSERT INTO event_log_offsets (group_id, last_seq) VALUES (${escapeLiteral(groupId)}, ${start}) ON CONFLICT (group_id) DO NOTHING`,
     );
     const subscription = new PostgresSubscription(this.pool, groupId, handler, {
       pollIntervalMs: this.pollIntervalMs,
@@ -149,27 +150,13 @@ export class PostgresEventLog implements EventLog {
   private async createSchema(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        for (const statement of SCHEMA) await this.pool.query(statement);
+        await this.pool.query(SCHEMA);
         return;
       } catch (error) {
         // Two processes creating the same table at once: one loses with a duplicate error; retry sees it.
         const code = (error as { code?: string }).code;
         if (attempt >= 3 || (code !== '23505' && code !== '42P07')) throw error;
       }
-    }
-  }
-
-  private async inTransaction(fn: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await fn(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
   }
 }
@@ -185,6 +172,7 @@ interface SubscriptionSettings {
 
 class PostgresSubscription implements Subscription {
   private readonly owner = randomUUID();
+  private readonly group: string;
   private readonly wakeup = new Wakeup();
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -194,7 +182,9 @@ class PostgresSubscription implements Subscription {
     private readonly groupId: string,
     private readonly handler: EventHandler,
     private readonly settings: SubscriptionSettings,
-  ) {}
+  ) {
+    this.group = escapeLiteral(groupId);
+  }
 
   start(): void {
     this.loop = this.run();
@@ -225,7 +215,7 @@ class PostgresSubscription implements Subscription {
       }
     }
     await this.pool
-      .query('UPDATE event_log_offsets SET owner = NULL, lease_until = NULL WHERE group_id = $1 AND owner = $2', [this.groupId, this.owner])
+      .query(`UPDATE event_log_offsets SET owner = NULL, lease_until = NULL WHERE group_id = ${this.group} AND owner = '${this.owner}'`)
       .catch(() => undefined);
     this.settings.onStopped();
   }
@@ -234,15 +224,14 @@ class PostgresSubscription implements Subscription {
   private async deliverBatch(): Promise<number> {
     const { batchSize, leaseMs, backoff, logger } = this.settings;
     const claim = await this.pool.query<{ last_seq: string }>(
-      `UPDATE event_log_offsets SET owner = $2, lease_until = now() + $3 * interval '1 millisecond'
-       WHERE group_id = $1 AND (owner IS NULL OR owner = $2 OR lease_until < now())
+      `UPDATE event_log_offsets SET owner = '${this.owner}', lease_until = now() + interval '${integer(leaseMs)} milliseconds'
+       WHERE group_id = ${this.group} AND (owner IS NULL OR owner = '${this.owner}' OR lease_until < now())
        RETURNING last_seq`,
-      [this.groupId, this.owner, leaseMs],
     );
     if (claim.rowCount === 0) return 0;
     const rows = await this.pool.query<LogRow>(
-      'SELECT seq, event_id, type, source, occurred_at, payload FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2',
-      [claim.rows[0].last_seq, batchSize],
+      `SELECT seq, event_id, type, source, occurred_at, payload FROM event_log
+       WHERE seq > ${integer(claim.rows[0].last_seq)} ORDER BY seq LIMIT ${integer(batchSize)}`,
     );
     let delivered = 0;
     for (const row of rows.rows) {
@@ -254,9 +243,9 @@ class PostgresSubscription implements Subscription {
         logger.warn('postgres event log: skipping a record of unknown type', { groupId: this.groupId, seq: row.seq, type: row.type });
       }
       const committed = await this.pool.query(
-        `UPDATE event_log_offsets SET last_seq = $3, lease_until = now() + $4 * interval '1 millisecond', updated_at = now()
-         WHERE group_id = $1 AND owner = $2`,
-        [this.groupId, this.owner, row.seq, leaseMs],
+        `UPDATE event_log_offsets
+         SET last_seq = ${integer(row.seq)}, lease_until = now() + interval '${integer(leaseMs)} milliseconds', updated_at = now()
+         WHERE group_id = ${this.group} AND owner = '${this.owner}'`,
       );
       if (committed.rowCount === 0) {
         logger.warn('postgres event log: lost the group lease; another member goes on', { groupId: this.groupId, seq: row.seq });
@@ -277,4 +266,19 @@ function toEnvelope(row: LogRow): AnyEventEnvelope | undefined {
     source: row.source,
     payload: row.payload,
   } as AnyEventEnvelope;
+}
+
+function uuid(value: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new Error(`event id is not a uuid: ${value}`);
+  return `'${value}'`;
+}
+
+function integer(value: string | number): string {
+  const text = String(value);
+  if (!/^\d+$/.test(text)) throw new Error(`not a non-negative integer: ${text}`);
+  return text;
+}
+
+function nullable(value: string | undefined): string {
+  return value === undefined ? 'NULL' : escapeLiteral(value);
 }

@@ -13,8 +13,8 @@ export class Widget {
   name!: string;
 }
 
-export async function openDataSource(url: string, entities: DataSource['options']['entities']): Promise<DataSource> {
-  const dataSource = new DataSource({ type: 'postgres', url, entities, synchronize: true, logging: false, poolSize: 4 });
+export async function openDataSource(url: string, entities: DataSource['options']['entities'], poolSize = 4): Promise<DataSource> {
+  const dataSource = new DataSource({ type: 'postgres', url, entities, synchronize: true, logging: false, poolSize });
   return dataSource.initialize();
 }
 

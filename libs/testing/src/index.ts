@@ -6,3 +6,4 @@ export { freePort } from './net';
 export { makeTempDir, cacheDir } from './fs';
 export { waitFor, delay, type WaitForOptions } from './wait';
 export { run, runUnchecked, type CommandResult } from './process';
+export { startPGliteServer, type PGliteServer } from './pglite';

@@ -173,7 +173,12 @@ async function waitUntilServing(broker: string, child: ChildProcess, timeoutMs: 
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+      // A group request creates __consumer_offsets and loads its coordinator, so the tests' first
+      // consumer group does not meet "coordinator not available" (which kafkajs' admin won't retry).
+      if (cluster.brokers.length > 0 && cluster.controller !== null) {
+        await admin.fetchOffsets({ groupId: 'cairn-test-harness-warmup' });
+        return;
+      }
     } catch (error) {
       lastError = (error as Error).message;
     } finally {

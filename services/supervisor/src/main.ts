@@ -60,7 +60,13 @@ async function main(): Promise<void> {
   const eventLogUrl = await database('events');
 
   const service = (name: string, env: Record<string, string>, info: Record<string, unknown> = {}) =>
-    start(name, require.resolve(`@cairn/${name}`), { CAIRN_BIND_HOST: '127.0.0.1', CAIRN_REGION: region, CAIRN_GRPC_PORT: '0', CAIRN_METRICS_PORT: '0', ...env }, info);
+    start(
+      name,
+      require.resolve(`@cairn/${name}`),
+      // One connection per PGlite: see openDatabase in libs/runtime.
+      { CAIRN_BIND_HOST: '127.0.0.1', CAIRN_REGION: region, CAIRN_GRPC_PORT: '0', CAIRN_METRICS_PORT: '0', CAIRN_DATABASE_POOL_SIZE: '1', ...env },
+      info,
+    );
   const address = (ready: ReadyMessage) => `127.0.0.1:${ready.grpcPort}`;
 
   const policy = address(
