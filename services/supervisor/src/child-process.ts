@@ -49,6 +49,9 @@ export class SupervisedChild {
     const child = fork(this.spec.script, this.spec.args ?? [], {
       env: { ...process.env, ...this.spec.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the
+      // services in order. If the supervisor dies, the closed IPC channel stops each service.
+      detached: true,
     });
     this.child = child;
     child.stdout?.pipe(this.log, { end: false });
@@ -61,6 +64,8 @@ export class SupervisedChild {
       for (const w of this.readyWaiters.splice(0)) w();
     });
     child.on('exit', (code) => {
+      // Until the next incarnation says so, this child is not ready (services.json waits for it).
+      this.isReady = false;
       if (this.stopping) return;
       this.restarts += 1;
       const delay = Math.min(30_000, 250 * 2 ** Math.min(this.restarts, 7));
