@@ -8,8 +8,10 @@ import { ContentOperations } from './codecommit/content-operations';
 import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { IamOperations } from './iam/iam-operations';
+import { IamUpstream } from './iam/iam-upstream';
+import { StsOperations } from './sts/sts-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, IamOperations, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, IamUpstream, IamOperations, StsOperations, GatewayHttpController],
 })
 export class ApiGatewayModule {}

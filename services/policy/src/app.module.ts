@@ -10,6 +10,14 @@ import { AuthorizationService } from './authorization/authorization.service';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { PolicyGrpcController } from './policy.grpc.controller';
 import { UsersService } from './users/users.service';
+import { GroupsService } from './groups/groups.service';
+import { RolesService } from './roles/roles.service';
+import { PoliciesService } from './policies/policies.service';
+import { AccessKeysService } from './credentials/access-keys.service';
+import { GitCredentialsService } from './credentials/git-credentials.service';
+import { SshKeysService } from './credentials/ssh-keys.service';
+import { StsService } from './sts/sts.service';
+import { IamGrpcController } from './iam/iam.grpc.controller';
 
 @Module({
   providers: [
@@ -25,17 +33,27 @@ import { UsersService } from './users/users.service';
     AuthorizationService,
     BootstrapService,
     UsersService,
+    GroupsService,
+    RolesService,
+    PoliciesService,
+    AccessKeysService,
+    GitCredentialsService,
+    SshKeysService,
+    StsService,
     PolicyGrpcController,
+    IamGrpcController,
   ],
 })
 export class PolicyModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly bootstrap: BootstrapService,
+    private readonly policies: PoliciesService,
     private readonly db: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.bootstrap.ensureBootstrapped();
+    await this.policies.ensureAwsManagedPolicies();
   }
 
   async onApplicationShutdown(): Promise<void> {

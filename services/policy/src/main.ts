@@ -1,10 +1,14 @@
-import { policy } from '@cairn/contracts';
+import { iam, policy } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { PolicyModule } from './app.module';
 import { PolicyGrpcController } from './policy.grpc.controller';
+import { IamGrpcController } from './iam/iam.grpc.controller';
 
 void runService({
   name: 'policy',
   module: PolicyModule,
-  grpc: (app) => [{ definition: policy.PolicyService, implementation: app.get(PolicyGrpcController).implementation }],
+  grpc: (app) => [
+    { definition: policy.PolicyService, implementation: app.get(PolicyGrpcController).implementation },
+    { definition: iam.IamService, implementation: app.get(IamGrpcController).implementation },
+  ],
 });

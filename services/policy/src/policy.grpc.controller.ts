@@ -5,6 +5,7 @@ import { AuthorizationService } from './authorization/authorization.service';
 import { CredentialsService } from './credentials/credentials.service';
 import { IdentityRepository } from './account/identity.repository';
 import { UsersService } from './users/users.service';
+import { GitCredentialsService } from './credentials/git-credentials.service';
 import { POLICY_CONFIG, PolicyConfig } from './config';
 
 @Injectable()
@@ -14,6 +15,7 @@ export class PolicyGrpcController {
     private readonly credentials: CredentialsService,
     private readonly identities: IdentityRepository,
     private readonly users: UsersService,
+    private readonly gitCredentials: GitCredentialsService,
     @Inject(POLICY_CONFIG) private readonly config: PolicyConfig,
   ) {}
 
@@ -31,7 +33,11 @@ export class PolicyGrpcController {
     }),
     createUser: unary(async (req: policy.CreateUserRequest) => ({ user: await this.users.createUser(req) })),
     createServiceSpecificCredential: unary(async (req: policy.CreateServiceSpecificCredentialRequest) => ({
-      credential: await this.users.createServiceSpecificCredential(req),
+      credential: await this.gitCredentials.create(req),
     })),
+    verifySshKey: unary(async (req: policy.VerifySshKeyRequest) => {
+      const principal = await this.credentials.verifySshKey(req.sshPublicKeyId, req.publicKeyBlob);
+      return { valid: principal !== undefined, principal };
+    }),
   };
 }

@@ -26,6 +26,7 @@ import { CommitOperations } from '../codecommit/commit-operations';
 import { ContentOperations } from '../codecommit/content-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
+import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
 
 const CODECOMMIT_TARGET = 'CodeCommit_20150413';
 const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -51,6 +52,7 @@ export class GatewayHttpController {
   private readonly logger = new Logger('api-gateway');
   private readonly codecommit: ApiProtocol;
   private readonly iam: ApiProtocol;
+  private readonly sts: ApiProtocol;
   private server?: Server;
 
   constructor(
@@ -61,6 +63,7 @@ export class GatewayHttpController {
     commits: CommitOperations,
     content: ContentOperations,
     iamOperations: IamOperations,
+    stsOperations: StsOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
@@ -81,6 +84,14 @@ export class GatewayHttpController {
       respond: (operation, output, requestId) => awsQueryResponse(operation, output, requestId, IAM_XMLNS),
       fail: (error, requestId) => awsQueryErrorResponse(error, requestId, IAM_XMLNS),
     };
+    this.sts = {
+      ...this.iam,
+      services: ['sts'],
+      actionPrefix: 'sts',
+      operations: { ...stsOperations.operations },
+      respond: (operation, output, requestId) => awsQueryResponse(operation, output, requestId, STS_XMLNS),
+      fail: (error, requestId) => awsQueryErrorResponse(error, requestId, STS_XMLNS),
+    };
   }
 
   async listen(): Promise<number> {
@@ -100,17 +111,18 @@ export class GatewayHttpController {
       return;
     }
     const requestId = newRequestId();
-    const protocol = req.headers['x-amz-target'] ? this.codecommit : this.iam;
+    let protocol = req.headers['x-amz-target'] ? this.codecommit : this.iam;
     let response: AwsHttpResponse;
     try {
       if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') throw new AwsError('UnknownOperationException', 'Only POST / is served', { statusCode: 404 });
       const signed = signedRequestFromNode(req, await readBody(req, this.config.maxBodyBytes));
+      if (protocol === this.iam && this.isSts(signed)) protocol = this.sts;
       const caller = await this.authenticate(signed, protocol.services);
       const { operation, input } = protocol.parse(signed);
       const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
       if (!handler) throw unknownOperation(operation);
       const action = `${protocol.actionPrefix}:${operation}`;
-      for (const resource of await handler.resources(input)) {
+      for (const resource of await handler.resources(input, caller)) {
         const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context: {} });
         if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
       }
@@ -121,6 +133,13 @@ export class GatewayHttpController {
       response = protocol.fail(awsError, requestId);
     }
     res.writeHead(response.status, response.headers).end(response.body);
+  }
+
+  /** awsQuery requests are STS's when signed for `sts` or when they name an STS action. */
+  private isSts(signed: SignedRequest): boolean {
+    if (/Credential=[^/]*\/[^/]*\/[^/]*\/sts\//.test(signed.headers['authorization'] ?? '')) return true;
+    const action = new URLSearchParams(signed.body.toString('utf8')).get('Action') ?? new URLSearchParams(signed.query).get('Action');
+    return action !== null && Object.hasOwn(this.sts.operations, action);
   }
 
   private async authenticate(signed: SignedRequest, services: string[]): Promise<policy.Principal> {

@@ -1,68 +1,60 @@
 import { Injectable } from '@nestjs/common';
-import { AwsError } from '@cairn/aws-protocol';
-import { callUnary, policy } from '@cairn/contracts';
+import { callUnary } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
 import { Operation } from '../operation';
+import { IamUpstream } from './iam-upstream';
+import { optional, required } from './query-input';
+import { userXml } from './iam-xml';
+import { identityOperations } from './identity-operations';
+import { policyOperations } from './policy-operations';
+import { credentialOperations } from './credential-operations';
 
-/** IAM's wire codes and statuses for the errors the policy service raises. */
+/**
+ * IAM's and STS's wire codes and statuses for the errors the policy service raises (by the SDK's
+ * exception name, in the `cairn-error-code` trailer).
+ */
 export const IAM_ERRORS: Record<string, { queryCode: string; status: number }> = {
   EntityAlreadyExistsException: { queryCode: 'EntityAlreadyExists', status: 409 },
   NoSuchEntityException: { queryCode: 'NoSuchEntity', status: 404 },
   LimitExceededException: { queryCode: 'LimitExceeded', status: 409 },
+  DeleteConflictException: { queryCode: 'DeleteConflict', status: 409 },
+  MalformedPolicyDocumentException: { queryCode: 'MalformedPolicyDocument', status: 400 },
+  InvalidInputException: { queryCode: 'InvalidInput', status: 400 },
+  PolicyNotAttachableException: { queryCode: 'PolicyNotAttachable', status: 400 },
+  DuplicateSSHPublicKeyException: { queryCode: 'DuplicateSSHPublicKey', status: 400 },
+  UnrecognizedPublicKeyEncodingException: { queryCode: 'UnrecognizedPublicKeyEncoding', status: 400 },
+  InvalidPublicKeyException: { queryCode: 'InvalidPublicKey', status: 400 },
   ValidationErrorException: { queryCode: 'ValidationError', status: 400 },
   ServiceNotSupportedException: { queryCode: 'NotSupportedService', status: 404 },
   ServiceFailureException: { queryCode: 'ServiceFailure', status: 500 },
+  AccessDeniedException: { queryCode: 'AccessDenied', status: 403 },
 };
 
-function param(input: Record<string, unknown>, name: string): string {
-  const value = input[name];
-  if (value === undefined || value === '') throw new AwsError('ValidationError', `1 validation error detected: Value null at '${name[0].toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`, { queryCode: 'ValidationError' });
-  if (typeof value !== 'string') throw new AwsError('ValidationError', `${name} must be a string`, { queryCode: 'ValidationError' });
-  return value;
-}
-
-/** The IAM actions implemented so far; the rest of the IAM API arrives with the IAM issue. */
+/** The IAM API (awsQuery, signing name `iam`), served by the policy service. */
 @Injectable()
 export class IamOperations {
-  constructor(private readonly upstreams: Upstreams) {}
+  readonly operations: Record<string, Operation>;
 
-  readonly operations: Record<string, Operation> = {
-    CreateUser: {
-      resources: async (input) => [await this.userArn(String(input.Path ?? '/'), String(input.UserName ?? ''))],
-      run: async (input) => {
-        const { user } = await callUnary(this.upstreams.policy, this.upstreams.policy.createUser, { userName: param(input, 'UserName'), path: String(input.Path ?? '') });
-        return { User: userXml(user!) };
+  constructor(
+    private readonly upstreams: Upstreams,
+    upstream: IamUpstream,
+  ) {
+    this.operations = {
+      CreateUser: {
+        resources: async (input) => [await this.userArn(optional(input, 'Path'), required(input, 'UserName'))],
+        run: async (input) => {
+          const { user } = await callUnary(this.upstreams.policy, this.upstreams.policy.createUser, { userName: required(input, 'UserName'), path: optional(input, 'Path') });
+          return { User: userXml(user!) };
+        },
       },
-    },
-    CreateServiceSpecificCredential: {
-      resources: async (input) => [await this.userArn('/', String(input.UserName ?? ''))],
-      run: async (input) => {
-        const { credential } = await callUnary(this.upstreams.policy, this.upstreams.policy.createServiceSpecificCredential, {
-          userName: param(input, 'UserName'),
-          serviceName: param(input, 'ServiceName'),
-        });
-        const c = credential!;
-        return {
-          ServiceSpecificCredential: {
-            CreateDate: new Date(c.createDate),
-            ServiceName: c.serviceName,
-            ServiceUserName: c.serviceUserName,
-            ServicePassword: c.servicePassword,
-            ServiceSpecificCredentialId: c.serviceSpecificCredentialId,
-            UserName: c.userName,
-            Status: c.status,
-          },
-        };
-      },
-    },
-  };
+      ...identityOperations(upstream),
+      ...policyOperations(upstream),
+      ...credentialOperations(upstream, upstreams),
+    };
+  }
 
   private async userArn(path: string, userName: string): Promise<string> {
     const { accountId } = await this.upstreams.getAccount();
     return `arn:aws:iam::${accountId}:user${path || '/'}${userName}`;
   }
-}
-
-function userXml(u: policy.User) {
-  return { Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: new Date(u.createDate) };
 }

@@ -1,29 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { GrpcStatus, policy, RpcError } from '@cairn/contracts';
-import { QueryFailedError } from 'typeorm';
+import { policy } from '@cairn/contracts';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { IdentityRepository } from '../account/identity.repository';
 import { UserEntity } from '../account/user.entity';
+import { AccessKeyEntity } from '../credentials/access-key.entity';
 import { GitCredentialEntity } from '../credentials/git-credential.entity';
-import { hashPassword, iamId, randomSecret } from '../credentials/secrets';
+import { SshPublicKeyEntity } from '../credentials/ssh-public-key.entity';
+import { GroupMembershipEntity } from '../groups/group-membership.entity';
+import { PolicyAttachmentEntity } from '../policies/policy-attachment.entity';
+import { InlinePolicyEntity } from '../policies/inline-policy.entity';
+import { iamId } from '../credentials/secrets';
+import { checkName, checkPath, checkPathPrefix, iamErrors, likePrefix } from '../iam/iam-errors';
+import { keysetPage, Page, PageRequest } from '../iam/paging';
 
-const USER_NAME = /^[\w+=,.@-]{1,64}$/;
-const PATH = /^\/([\x21-\x7e]*\/)?$/;
-const CODECOMMIT = 'codecommit.amazonaws.com';
-/** IAM allows two service-specific credentials per user and service. */
-const CREDENTIALS_PER_SERVICE = 2;
-
-const err = (status: GrpcStatus, code: string, message: string) => new RpcError(status, code, message);
-
-/** IAM users and their HTTPS Git credentials (the first slice of the IAM API). */
+/** IAM users. */
 @Injectable()
 export class UsersService {
   constructor(private readonly identities: IdentityRepository) {}
 
   async createUser(request: policy.CreateUserRequest): Promise<policy.User> {
-    const path = request.path || '/';
-    if (!USER_NAME.test(request.userName)) throw err(GrpcStatus.INVALID_ARGUMENT, 'ValidationErrorException', 'The specified value for userName is invalid.');
-    if (path.length > 512 || !PATH.test(path)) throw err(GrpcStatus.INVALID_ARGUMENT, 'ValidationErrorException', 'The specified value for path is invalid.');
-    const account = await this.requireAccount();
+    checkName('userName', request.userName, 64);
+    const path = checkPath(request.path);
+    const account = await this.identities.requireAccount();
     // IAM user names are unique regardless of case.
     if (await this.identities.findUserByName(request.userName)) throw alreadyExists(request.userName);
     const user: Partial<UserEntity> = {
@@ -42,48 +40,41 @@ export class UsersService {
     return toUser((await this.identities.findUserById(user.userId!))!);
   }
 
-  async createServiceSpecificCredential(request: policy.CreateServiceSpecificCredentialRequest): Promise<policy.ServiceSpecificCredential> {
-    if (request.serviceName !== CODECOMMIT) throw err(GrpcStatus.INVALID_ARGUMENT, 'ServiceNotSupportedException', `The specified service ${request.serviceName} is not supported.`);
-    const user = await this.identities.findUserByName(request.userName);
-    if (!user) throw err(GrpcStatus.NOT_FOUND, 'NoSuchEntityException', `The user with name ${request.userName} cannot be found.`);
-    const account = await this.requireAccount();
-    const existing = await this.identities.countGitCredentials(user.userId);
-    if (existing >= CREDENTIALS_PER_SERVICE) {
-      throw err(GrpcStatus.RESOURCE_EXHAUSTED, 'LimitExceededException', `Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: ${CREDENTIALS_PER_SERVICE}`);
-    }
-    const password = randomSecret(44);
-    const credential = {
-      serviceSpecificCredentialId: iamId('ACCA'),
-      userId: user.userId,
-      // IAM names the second credential of a user with a numeric suffix.
-      serviceUserName: `${user.userName}-at-${account.accountId}${existing === 0 ? '' : `-${existing}`}`,
-      passwordHash: await hashPassword(password),
-      status: 'Active' as const,
-    };
-    await this.identities.transaction((m) => m.insert(GitCredentialEntity, credential));
-    const saved = (await this.identities.findGitCredential(credential.serviceUserName))!;
-    return {
-      createDate: saved.createdAt.getTime(),
-      serviceName: CODECOMMIT,
-      serviceUserName: saved.serviceUserName,
-      servicePassword: password,
-      serviceSpecificCredentialId: saved.serviceSpecificCredentialId,
-      userName: user.userName,
-      status: saved.status,
-    };
+  async getUser(userName: string): Promise<policy.User> {
+    return toUser(await this.identities.requireUser(userName));
   }
 
-  private async requireAccount() {
-    const account = await this.identities.findAccount();
-    if (!account) throw err(GrpcStatus.UNAVAILABLE, 'ServiceFailureException', 'The account is not set up yet.');
-    return account;
+  async listUsers(pathPrefix: string, page: PageRequest): Promise<Page<policy.User>> {
+    const query = this.identities.manager.createQueryBuilder(UserEntity, 'u').where('u.path LIKE :prefix', { prefix: likePrefix(checkPathPrefix(pathPrefix)) });
+    const listed = await keysetPage(query, ['u.userName', 'u.userId'], (u) => [u.userName, u.userId], page);
+    return { ...listed, items: listed.items.map(toUser) };
   }
+
+  /** As IAM: only a user with nothing left attached can go. */
+  async deleteUser(userName: string): Promise<void> {
+    await this.identities.transaction(async (m) => {
+      const user = await this.identities.requireUser(userName, m, true);
+      const conflict = await deleteConflict(m, user.userId);
+      if (conflict) throw iamErrors.deleteConflict(`Cannot delete entity, must ${conflict} first.`);
+      await m.delete(UserEntity, { userId: user.userId });
+    });
+  }
+}
+
+async function deleteConflict(m: EntityManager, userId: string): Promise<string | undefined> {
+  if (await m.existsBy(AccessKeyEntity, { userId })) return 'delete access keys';
+  if (await m.existsBy(GitCredentialEntity, { userId })) return 'delete service specific credentials';
+  if (await m.existsBy(SshPublicKeyEntity, { userId })) return 'delete SSH public keys';
+  if (await m.existsBy(GroupMembershipEntity, { userId })) return 'remove users from group';
+  if (await m.existsBy(PolicyAttachmentEntity, { entityType: 'user', entityId: userId })) return 'detach all policies';
+  if (await m.existsBy(InlinePolicyEntity, { entityType: 'user', entityId: userId })) return 'delete policies';
+  return undefined;
 }
 
 function alreadyExists(userName: string) {
-  return err(GrpcStatus.ALREADY_EXISTS, 'EntityAlreadyExistsException', `User with name ${userName} already exists.`);
+  return iamErrors.alreadyExists(`User with name ${userName} already exists.`);
 }
 
-function toUser(user: UserEntity): policy.User {
+export function toUser(user: UserEntity): policy.User {
   return { userName: user.userName, userId: user.userId, arn: user.arn, path: user.path, createDate: user.createdAt.getTime() };
 }

@@ -24,14 +24,29 @@ export const protobufPackage = "cairn.policy.v1";
 export const protobufFileName = "policy/v1/policy.proto";
 
 export interface Principal {
-  /** ARN of the user, e.g. arn:aws:iam::123456789012:user/admin. */
+  /**
+   * ARN of the user, e.g. arn:aws:iam::123456789012:user/admin; for a role session
+   * arn:aws:sts::123456789012:assumed-role/<role name>/<session name>.
+   */
   arn: string;
-  /** Stable id of the user (AIDA...). */
+  /**
+   * Stable id of the user (AIDA...); for a role session "<role id>:<session name>" (AROA...:name),
+   * as GetCallerIdentity and CloudTrail's principalId show it.
+   */
   userId: string;
   /** Account the principal belongs to. */
   accountId: string;
-  /** User name. */
+  /** User name; for a role session "<role name>/<session name>". */
   name: string;
+  /** CloudTrail's userIdentity.type: "IAMUser" or "AssumedRole". */
+  type: string;
+  /**
+   * For a role session: the role's ARN (arn:aws:iam::<account>:role/<path><name>), the identity
+   * whose policies apply (aws:PrincipalArn). Empty for users.
+   */
+  roleArn: string;
+  /** For a role session: the session name given to AssumeRole. Empty for users. */
+  sessionName: string;
 }
 
 export interface AuthorizeRequest {
@@ -179,8 +194,25 @@ export interface CreateServiceSpecificCredentialResponse {
   credential: ServiceSpecificCredential | undefined;
 }
 
+export interface VerifySshKeyRequest {
+  /** The SSH user name the client logged in with: the key's id (APKA...). */
+  sshPublicKeyId: string;
+  /** The public key blob the client presented (SSH wire format, as in the publickey request). */
+  publicKeyBlob: Buffer;
+}
+
+export interface VerifySshKeyResponse {
+  /**
+   * True when the key exists, is active, belongs to an existing user and is the presented key.
+   * The SSH server still checks the client's signature with that key.
+   */
+  valid: boolean;
+  /** The owner of the key when valid. */
+  principal: Principal | undefined;
+}
+
 function createBasePrincipal(): Principal {
-  return { arn: "", userId: "", accountId: "", name: "" };
+  return { arn: "", userId: "", accountId: "", name: "", type: "", roleArn: "", sessionName: "" };
 }
 
 export const Principal: MessageFns<Principal> = {
@@ -196,6 +228,15 @@ export const Principal: MessageFns<Principal> = {
     }
     if (message.name !== "") {
       writer.uint32(34).string(message.name);
+    }
+    if (message.type !== "") {
+      writer.uint32(42).string(message.type);
+    }
+    if (message.roleArn !== "") {
+      writer.uint32(50).string(message.roleArn);
+    }
+    if (message.sessionName !== "") {
+      writer.uint32(58).string(message.sessionName);
     }
     return writer;
   },
@@ -245,6 +286,30 @@ export const Principal: MessageFns<Principal> = {
             message.name = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.roleArn = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sessionName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -271,6 +336,17 @@ export const Principal: MessageFns<Principal> = {
         ? globalThis.String(object.account_id)
         : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      roleArn: isSet(object.roleArn)
+        ? globalThis.String(object.roleArn)
+        : isSet(object.role_arn)
+        ? globalThis.String(object.role_arn)
+        : "",
+      sessionName: isSet(object.sessionName)
+        ? globalThis.String(object.sessionName)
+        : isSet(object.session_name)
+        ? globalThis.String(object.session_name)
+        : "",
     };
   },
 
@@ -288,6 +364,15 @@ export const Principal: MessageFns<Principal> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.roleArn !== "") {
+      obj.roleArn = message.roleArn;
+    }
+    if (message.sessionName !== "") {
+      obj.sessionName = message.sessionName;
+    }
     return obj;
   },
 
@@ -300,6 +385,9 @@ export const Principal: MessageFns<Principal> = {
     message.userId = object.userId ?? "";
     message.accountId = object.accountId ?? "";
     message.name = object.name ?? "";
+    message.type = object.type ?? "";
+    message.roleArn = object.roleArn ?? "";
+    message.sessionName = object.sessionName ?? "";
     return message;
   },
 };
@@ -2150,6 +2238,186 @@ export const CreateServiceSpecificCredentialResponse: MessageFns<CreateServiceSp
   },
 };
 
+function createBaseVerifySshKeyRequest(): VerifySshKeyRequest {
+  return { sshPublicKeyId: "", publicKeyBlob: Buffer.alloc(0) };
+}
+
+export const VerifySshKeyRequest: MessageFns<VerifySshKeyRequest> = {
+  encode(message: VerifySshKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sshPublicKeyId !== "") {
+      writer.uint32(10).string(message.sshPublicKeyId);
+    }
+    if (message.publicKeyBlob.length !== 0) {
+      writer.uint32(18).bytes(message.publicKeyBlob);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifySshKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifySshKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sshPublicKeyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKeyBlob = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifySshKeyRequest {
+    return {
+      sshPublicKeyId: isSet(object.sshPublicKeyId)
+        ? globalThis.String(object.sshPublicKeyId)
+        : isSet(object.ssh_public_key_id)
+        ? globalThis.String(object.ssh_public_key_id)
+        : "",
+      publicKeyBlob: isSet(object.publicKeyBlob)
+        ? Buffer.from(bytesFromBase64(object.publicKeyBlob))
+        : isSet(object.public_key_blob)
+        ? Buffer.from(bytesFromBase64(object.public_key_blob))
+        : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: VerifySshKeyRequest): unknown {
+    const obj: any = {};
+    if (message.sshPublicKeyId !== "") {
+      obj.sshPublicKeyId = message.sshPublicKeyId;
+    }
+    if (message.publicKeyBlob.length !== 0) {
+      obj.publicKeyBlob = base64FromBytes(message.publicKeyBlob);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifySshKeyRequest>, I>>(base?: I): VerifySshKeyRequest {
+    return VerifySshKeyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifySshKeyRequest>, I>>(object: I): VerifySshKeyRequest {
+    const message = createBaseVerifySshKeyRequest();
+    message.sshPublicKeyId = object.sshPublicKeyId ?? "";
+    message.publicKeyBlob = object.publicKeyBlob ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseVerifySshKeyResponse(): VerifySshKeyResponse {
+  return { valid: false, principal: undefined };
+}
+
+export const VerifySshKeyResponse: MessageFns<VerifySshKeyResponse> = {
+  encode(message: VerifySshKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.valid !== false) {
+      writer.uint32(8).bool(message.valid);
+    }
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifySshKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifySshKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.valid = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.principal = Principal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifySshKeyResponse {
+    return {
+      valid: isSet(object.valid) ? globalThis.Boolean(object.valid) : false,
+      principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined,
+    };
+  },
+
+  toJSON(message: VerifySshKeyResponse): unknown {
+    const obj: any = {};
+    if (message.valid !== false) {
+      obj.valid = message.valid;
+    }
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifySshKeyResponse>, I>>(base?: I): VerifySshKeyResponse {
+    return VerifySshKeyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifySshKeyResponse>, I>>(object: I): VerifySshKeyResponse {
+    const message = createBaseVerifySshKeyResponse();
+    message.valid = object.valid ?? false;
+    message.principal = (object.principal !== undefined && object.principal !== null)
+      ? Principal.fromPartial(object.principal)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * Policy is the single decision point: it owns identities and credentials and answers whether
  * a principal may perform an action on a resource.
@@ -2218,6 +2486,16 @@ export const PolicyService = {
     responseDeserialize: (value: Buffer): CreateServiceSpecificCredentialResponse =>
       CreateServiceSpecificCredentialResponse.decode(value),
   },
+  verifySshKey: {
+    path: "/cairn.policy.v1.Policy/VerifySshKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifySshKeyRequest): Buffer => Buffer.from(VerifySshKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifySshKeyRequest => VerifySshKeyRequest.decode(value),
+    responseSerialize: (value: VerifySshKeyResponse): Buffer =>
+      Buffer.from(VerifySshKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifySshKeyResponse => VerifySshKeyResponse.decode(value),
+  },
 } as const;
 
 export interface PolicyServer extends UntypedServiceImplementation {
@@ -2230,6 +2508,7 @@ export interface PolicyServer extends UntypedServiceImplementation {
     CreateServiceSpecificCredentialRequest,
     CreateServiceSpecificCredentialResponse
   >;
+  verifySshKey: handleUnaryCall<VerifySshKeyRequest, VerifySshKeyResponse>;
 }
 
 export interface PolicyClient extends Client {
@@ -2322,6 +2601,21 @@ export interface PolicyClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateServiceSpecificCredentialResponse) => void,
+  ): ClientUnaryCall;
+  verifySshKey(
+    request: VerifySshKeyRequest,
+    callback: (error: ServiceError | null, response: VerifySshKeyResponse) => void,
+  ): ClientUnaryCall;
+  verifySshKey(
+    request: VerifySshKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifySshKeyResponse) => void,
+  ): ClientUnaryCall;
+  verifySshKey(
+    request: VerifySshKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifySshKeyResponse) => void,
   ): ClientUnaryCall;
 }
 
