@@ -6,5 +6,7 @@ import type { policy } from '@cairn/contracts';
  */
 export interface Operation {
   resources(input: Record<string, unknown>, caller: policy.Principal): Promise<string[]>;
+  /** Condition keys of the request, e.g. `codecommit:References` for operations that move a branch. */
+  conditions?(input: Record<string, unknown>): Record<string, string[]>;
   run(input: Record<string, unknown>, caller: policy.Principal): Promise<unknown>;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { callUnary } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
-import { optionalString, requiredString } from './input';
+import { branchReference, optionalString, requiredString } from './input';
 import { Operation } from '../operation';
 import { RepositoryArns } from './repository-arns';
 
@@ -37,6 +37,7 @@ export class BranchOperations {
     },
     DeleteBranch: {
       resources: this.onRepository,
+      conditions: branchReference,
       run: async (input, caller) => {
         const out = await callUnary(this.metadata, this.metadata.deleteBranch, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),

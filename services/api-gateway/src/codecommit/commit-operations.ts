@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AwsError } from '@cairn/aws-protocol';
 import { callUnary, metadata, storage } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
-import { optionalString, requiredString } from './input';
+import { branchReference, optionalString, requiredString } from './input';
 import { Operation } from '../operation';
 import { RepositoryArns } from './repository-arns';
 
@@ -76,6 +76,7 @@ export class CommitOperations {
   readonly operations: Record<string, Operation> = {
     PutFile: {
       resources: this.onRepository,
+      conditions: branchReference,
       run: async (input, caller) => {
         const path = requiredString(input, 'filePath', ...PATH_REQUIRED);
         if (input.fileContent === undefined) throw new AwsError('FileContentRequiredException', 'The file content is required.');
@@ -88,6 +89,7 @@ export class CommitOperations {
     },
     DeleteFile: {
       resources: this.onRepository,
+      conditions: branchReference,
       run: async (input, caller) => {
         const path = requiredString(input, 'filePath', ...PATH_REQUIRED);
         const commit = await this.commit('DeleteFile', input, caller.arn, { deleteFiles: [path] });
@@ -96,6 +98,7 @@ export class CommitOperations {
     },
     CreateCommit: {
       resources: this.onRepository,
+      conditions: branchReference,
       run: async (input, caller) => {
         const commit = await this.commit('CreateCommit', input, caller.arn, {
           putFiles: objects(input, 'putFiles').map((p) => {

@@ -32,3 +32,12 @@ export function optionalStringList(input: Record<string, unknown>, member: strin
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new AwsError('SerializationException', `${member} must be a list of strings`);
   return value as string[];
 }
+
+/**
+ * `codecommit:References` for an operation that moves one branch, as IAM evaluates branch-level
+ * policies: the full ref of the branch named in the request.
+ */
+export function branchReference(input: Record<string, unknown>): Record<string, string[]> {
+  const branch = input.branchName;
+  return typeof branch === 'string' && branch ? { 'codecommit:References': [`refs/heads/${branch}`] } : {};
+}

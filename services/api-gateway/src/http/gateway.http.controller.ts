@@ -122,8 +122,9 @@ export class GatewayHttpController {
       const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
       if (!handler) throw unknownOperation(operation);
       const action = `${protocol.actionPrefix}:${operation}`;
+      const context = Object.fromEntries(Object.entries(handler.conditions?.(input) ?? {}).map(([key, values]) => [key, { values }]));
       for (const resource of await handler.resources(input, caller)) {
-        const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context: {} });
+        const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context });
         if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
       }
       response = protocol.respond(operation, await handler.run(input, caller), requestId);
