@@ -9,6 +9,7 @@ import {
   CreateUserCommand,
   IAMClient,
   PutUserPolicyCommand,
+  UpdateServiceSpecificCredentialCommand,
 } from '@aws-sdk/client-iam';
 import { git, gitResult, Stack, type AdminCredentials } from './support/stack';
 
@@ -47,9 +48,9 @@ describe('IAM policies enforced', () => {
     for (const [policyName, document] of Object.entries(inline)) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
     const cred = (await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: name, ServiceName: 'codecommit.amazonaws.com' }))).ServiceSpecificCredential!;
-    const creds = { ...admin, gitUsername: cred.ServiceUserName!, gitPassword: cred.ServicePassword! };
+    const creds = { ...admin, gitUsername: cred.ServiceUserName!, gitPassword: cred.ServicePassword!, credentialId: cred.ServiceSpecificCredentialId! };
     const sdk = new CodeCommitClient({ endpoint: admin.endpoint, region: admin.region, maxAttempts: 1, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
-    return { url: (repo: string) => stack.gitUrl(repo, creds), sdk };
+    return { url: (repo: string) => stack.gitUrl(repo, creds), sdk, credentialId: creds.credentialId };
   }
 
   it('lets a read-only user clone and read, but not push or create', async () => {
@@ -68,6 +69,16 @@ describe('IAM policies enforced', () => {
     expect(push.status).not.toBe(0);
     expect(push.stderr).toContain('403');
     reader.sdk.destroy();
+  });
+
+  it('refuses a Git credential the moment it is deactivated', async () => {
+    const user = await userWith('short-lived', ['AWSCodeCommitReadOnly']);
+    expect(gitResult(['ls-remote', user.url('guarded')]).status).toBe(0);
+    await iam.send(new UpdateServiceSpecificCredentialCommand({ UserName: 'short-lived', ServiceSpecificCredentialId: user.credentialId, Status: 'Inactive' }));
+    const refused = gitResult(['ls-remote', user.url('guarded')]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/Authentication failed|401/);
+    user.sdk.destroy();
   });
 
   it('applies the documented branch-protection policy to pushes, branch deletion and deletes by push', async () => {

@@ -6,6 +6,7 @@ import { loadPolicyConfig, POLICY_CONFIG, PolicyConfig } from './config';
 import { IdentityRepository, POLICY_ENTITIES } from './account/identity.repository';
 import { CredentialsService, SECRET_BOX } from './credentials/credentials.service';
 import { SecretBox } from './credentials/secrets';
+import { PasswordChecks } from './credentials/password-checks';
 import { AuthorizationService } from './authorization/authorization.service';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { PolicyGrpcController } from './policy.grpc.controller';
@@ -30,6 +31,7 @@ import { IamGrpcController } from './iam/iam.grpc.controller';
     },
     IdentityRepository,
     CredentialsService,
+    PasswordChecks,
     AuthorizationService,
     BootstrapService,
     UsersService,

@@ -4,7 +4,8 @@ import { policy } from '@cairn/contracts';
 import { IdentityRepository } from '../account/identity.repository';
 import { UserEntity } from '../account/user.entity';
 import { RoleEntity } from '../roles/role.entity';
-import { SecretBox, verifyAgainstNothing, verifyPassword } from './secrets';
+import { SecretBox, verifyAgainstNothing } from './secrets';
+import { PasswordChecks } from './password-checks';
 import { POLICY_CONFIG, PolicyConfig } from '../config';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -37,12 +38,13 @@ export class CredentialsService {
     private readonly identities: IdentityRepository,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(POLICY_CONFIG) private readonly config: PolicyConfig,
+    private readonly passwords: PasswordChecks,
   ) {}
 
   async verifyGitCredential(username: string, password: string): Promise<policy.Principal | undefined> {
     const credential = username.length <= 200 ? await this.identities.findGitCredential(username) : null;
     if (!credential || credential.status !== 'Active') return verifyAgainstNothing(password).then(() => undefined);
-    if (!(await verifyPassword(password, credential.passwordHash))) return undefined;
+    if (!(await this.passwords.matches(password, credential.passwordHash))) return undefined;
     const user = await this.identities.findUserById(credential.userId);
     const account = await this.identities.findAccount();
     return user && account ? toPrincipal(user, account.accountId) : undefined;
