@@ -58,11 +58,13 @@ export class Stack {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process = child;
+    // A restarted stack (same data dir and ports) must say "ready" again: earlier output does not count.
+    const from = this.output.length;
     await new Promise<void>((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`stack not ready in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
-        if (/ready/.test(this.output)) {
+        if (/ready/.test(this.output.slice(from))) {
           clearTimeout(timer);
           res();
         }
@@ -93,12 +95,16 @@ export class Stack {
     return `http://${encodeURIComponent(creds.gitUsername)}:${encodeURIComponent(creds.gitPassword)}@127.0.0.1:${this.httpPort}/v1/repos/${repositoryName}`;
   }
 
+  /** How the supervisor ended at the last stop(): its exit code, or null when a signal ended it. */
+  lastExitCode?: number | null;
+
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((res) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.once('exit', () => {
+      child.once('exit', (code) => {
+        this.lastExitCode = code;
         clearTimeout(timer);
         res();
       });

@@ -99,6 +99,9 @@ const FIXED_ENV: Record<string, string> = {
 
 const ENV_KEYS = /^(GIT_PROTOCOL|GIT_INDEX_FILE|CAIRN_[A-Z_]+)$/;
 
+/** How long git gets to end by itself after its pipes are closed, and again after SIGTERM. */
+const KILL_GRACE_MS = 2_000;
+
 export function buildArgv(spec: GitCommandSpec): string[] {
   const allowed = ALLOWED_FLAGS[spec.subcommand];
   if (!allowed) throw new GitCommandError(GitErrorCode.NotAllowed, `git ${spec.subcommand} is not allowed`);
@@ -147,6 +150,7 @@ export class GitProcess {
   private stderrBytes = 0;
   private readonly exit: Promise<number>;
   private exited = false;
+  private killed = false;
 
   constructor(readonly child: ChildProcessWithoutNullStreams, readonly description: string) {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -183,13 +187,38 @@ export class GitProcess {
     return this.exit;
   }
 
-  kill(): void {
-    if (this.exited || this.child.pid === undefined) return;
-    try {
-      process.kill(-this.child.pid, 'SIGKILL');
-    } catch {
-      this.child.kill('SIGKILL');
-    }
+  /**
+   * Ends git and everything it started. First the way a client that went away would: stdin is
+   * closed (anything not yet written is dropped) and stdout is read and discarded, so git fails
+   * on its own error path and exits normally, removing what it was building. A signal would not
+   * do that: git 2.39 leaves a push's quarantine directory, with its half-received pack, behind
+   * when it dies of SIGTERM, SIGPIPE or SIGKILL. Whatever is still alive after a grace period
+   * gets SIGTERM, and then SIGKILL.
+   */
+  kill(graceMs = KILL_GRACE_MS): void {
+    const pid = this.child.pid;
+    if (this.exited || pid === undefined || this.killed) return;
+    this.killed = true;
+    this.child.stdin.destroy();
+    this.child.stdout.removeAllListeners('data');
+    this.child.stdout.resume();
+    const signal = (name: NodeJS.Signals) => {
+      if (this.exited) return;
+      try {
+        process.kill(-pid, name);
+      } catch {
+        // No process group (or it is gone): signal the process itself.
+        this.child.kill(name);
+      }
+    };
+    const term = setTimeout(() => signal('SIGTERM'), graceMs);
+    const kill = setTimeout(() => signal('SIGKILL'), 2 * graceMs);
+    term.unref();
+    kill.unref();
+    void this.exit.then(() => {
+      clearTimeout(term);
+      clearTimeout(kill);
+    });
   }
 }
 

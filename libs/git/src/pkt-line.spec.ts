@@ -1,4 +1,4 @@
-import { encodePktLine, encodeSideband, PktLineReader } from './pkt-line';
+import { encodePktLine, encodeSideband, PktLineFramingChecker, PktLineReader } from './pkt-line';
 import { GitErrorCode } from './git.errors';
 
 describe('pkt-lines', () => {
@@ -23,6 +23,27 @@ describe('pkt-lines', () => {
       const reader = new PktLineReader();
       reader.push(Buffer.from(bad));
       expect(() => reader.next()).toThrow(expect.objectContaining({ code: GitErrorCode.MalformedPktLine }));
+    }
+  });
+
+  it('checks framing of a stream split anywhere, without keeping it', () => {
+    const stream = Buffer.concat([encodePktLine('command=fetch\n'), Buffer.from('0001'), encodePktLine('want x\n'), Buffer.from('0000'), Buffer.from('0002')]);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const checker = new PktLineFramingChecker();
+      checker.push(stream.subarray(0, cut));
+      checker.push(stream.subarray(cut));
+      expect(() => checker.end()).not.toThrow();
+    }
+  });
+
+  it('refuses a bad length, an out-of-range length and a stream that ends inside a line', () => {
+    for (const bad of ['zzzz', '\0\0\0\0', '0003', 'fff1']) {
+      expect(() => new PktLineFramingChecker().push(Buffer.from(bad))).toThrow(expect.objectContaining({ code: GitErrorCode.MalformedPktLine }));
+    }
+    for (const truncated of ['00', '0009want']) {
+      const checker = new PktLineFramingChecker();
+      checker.push(Buffer.from(truncated));
+      expect(() => checker.end()).toThrow(expect.objectContaining({ code: GitErrorCode.MalformedPktLine }));
     }
   });
 });

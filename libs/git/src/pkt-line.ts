@@ -53,3 +53,40 @@ export class PktLineReader {
     return this.buffer;
   }
 }
+
+/**
+ * Checks pkt-line framing of a stream without keeping it: every length header is four hex
+ * digits, in range, and the stream does not end inside a line. For requests made only of
+ * pkt-lines (upload-pack), so garbage is refused before git ever reads it.
+ */
+export class PktLineFramingChecker {
+  private header = '';
+  private remaining = 0;
+
+  push(chunk: Buffer): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.remaining > 0) {
+        const take = Math.min(this.remaining, chunk.length - i);
+        this.remaining -= take;
+        i += take;
+        continue;
+      }
+      const need = 4 - this.header.length;
+      this.header += chunk.subarray(i, i + need).toString('latin1');
+      i += Math.min(need, chunk.length - i);
+      if (this.header.length < 4) return;
+      if (!/^[0-9a-fA-F]{4}$/.test(this.header)) throw new GitCommandError(GitErrorCode.MalformedPktLine, `malformed pkt-line length ${JSON.stringify(this.header)}`);
+      const length = parseInt(this.header, 16);
+      this.header = '';
+      if (length <= 2) continue;
+      if (length < 4 || length > MAX_PKT_LENGTH) throw new GitCommandError(GitErrorCode.MalformedPktLine, `pkt-line length ${length} out of range`);
+      this.remaining = length - 4;
+    }
+  }
+
+  /** Call at the end of the stream. */
+  end(): void {
+    if (this.header.length > 0 || this.remaining > 0) throw new GitCommandError(GitErrorCode.MalformedPktLine, 'request ended inside a pkt-line');
+  }
+}

@@ -33,7 +33,10 @@ describe('parseReceiveRequestHead', () => {
   it('rejects malformed commands and ref names', () => {
     expect(() => parseReceiveRequestHead(readerOf(encodePktLine('nonsense\n'), FLUSH_PKT))).toThrow(/malformed push command/);
     expect(() => parseReceiveRequestHead(readerOf(encodePktLine(`${ZERO_ID} ${A} refs/heads/../x\n`), FLUSH_PKT))).toThrow(/malformed/);
-    expect(() => parseReceiveRequestHead(readerOf(FLUSH_PKT))).toThrow(/without commands/);
+  });
+
+  it('reads a lone flush (git probing a large push, http.postBuffer) as a request without commands', () => {
+    expect(parseReceiveRequestHead(readerOf(FLUSH_PKT))).toEqual({ commands: [], capabilities: [], pushOptions: false, rest: Buffer.alloc(0) });
   });
 });
 

@@ -30,6 +30,8 @@ export function isValidRefName(ref: string): boolean {
 /**
  * Parses the command list at the start of a receive-pack request (everything before the pack),
  * from as many bytes as have arrived. Returns undefined until the terminating flush is seen.
+ * An empty list is valid: git sends a lone flush to probe a server before a push larger than
+ * http.postBuffer, and receive-pack answers it with nothing.
  */
 export function parseReceiveRequestHead(reader: PktLineReader): ReceiveRequestHead | undefined {
   const commands: RefUpdateCommand[] = [];
@@ -55,6 +57,5 @@ export function parseReceiveRequestHead(reader: PktLineReader): ReceiveRequestHe
     if (!match || !isValidRefName(match[3])) throw new GitCommandError(GitErrorCode.MalformedPktLine, `malformed push command ${JSON.stringify(text.slice(0, 200))}`);
     commands.push({ oldId: match[1], newId: match[2], ref: match[3] });
   }
-  if (commands.length === 0) throw new GitCommandError(GitErrorCode.MalformedPktLine, 'push request without commands');
   return { commands, capabilities, pushOptions: capabilities.includes('push-options'), rest: probe.rest() };
 }

@@ -4,14 +4,14 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
 import { callUnary, isGrpcError, metadata, policy, repositoryNameProblem, storage } from '@cairn/contracts';
-import { GitCommandError, isValidGitProtocol, parseReceiveRequestHead, PktLineReader, ReceiveRequestHead } from '@cairn/git';
+import { GitCommandError, isValidGitProtocol, parseReceiveRequestHead, PktLineFramingChecker, PktLineReader, ReceiveRequestHead } from '@cairn/git';
 import { Logger } from '@cairn/runtime';
 import { GitAuthorizer, GitAction } from '../auth/authorizer';
 import { GitCredentialsAuthenticator } from '../auth/git-credentials.authenticator';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 import { Upstreams } from '../upstreams/upstreams';
 import { progressMessage, refusedPushReport } from './report-status';
-import { GIT_NO_CACHE_HEADERS, pumpBodyToCall, pumpCallToResponse } from './storage-bridge';
+import { BodyRefused, exchange, GIT_NO_CACHE_HEADERS } from './storage-bridge';
 import { encodePktLine, FLUSH_PKT } from '@cairn/git';
 
 const ROUTE = /^\/v1\/repos\/([^/]+)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
@@ -119,18 +119,31 @@ export class SmartHttpController {
     // Protocol v2 starts with the capability advertisement; v0/v1 need the smart-HTTP preamble.
     const v2 = /(^|:)version=2(:|$)/.test(gitProtocol) && service === 'git-upload-pack';
     const prefix = v2 ? undefined : Buffer.concat([encodePktLine(`# service=${service}\n`), FLUSH_PKT]);
-    await pumpCallToResponse(call, req, res, { 'Content-Type': `application/x-${service}-advertisement`, ...GIT_NO_CACHE_HEADERS }, prefix);
+    await exchange(call, req, res, { 'Content-Type': `application/x-${service}-advertisement`, ...GIT_NO_CACHE_HEADERS }, { prefix });
   }
 
   private async uploadPack(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, gitProtocol: string): Promise<void> {
+    const body = requestBody(req);
     const call = this.upstreams.storage.uploadPack();
     call.write({ header: { repositoryId: repository.repositoryId, gitProtocol }, data: Buffer.alloc(0) });
-    const body = requestBody(req);
-    pumpBodyToCall(body, call, (data) => ({ header: undefined, data }), () => {
-      call.cancel();
-      if (!res.headersSent) res.writeHead(413, { 'Content-Type': 'text/plain' }).end('fetch request too large\n');
-    }, MAX_UPLOAD_REQUEST_BYTES);
-    await pumpCallToResponse(call, req, res, { 'Content-Type': 'application/x-git-upload-pack-result', ...GIT_NO_CACHE_HEADERS });
+    // A fetch request is nothing but pkt-lines: garbage is refused here, before git reads it.
+    const framing = new PktLineFramingChecker();
+    await exchange(call, req, res, { 'Content-Type': 'application/x-git-upload-pack-result', ...GIT_NO_CACHE_HEADERS }, {
+      request: {
+        body,
+        wrap: (data) => ({ header: undefined, data }),
+        maxBytes: MAX_UPLOAD_REQUEST_BYTES,
+        tooLargeMessage: 'fetch request too large',
+        inspect: (chunk) => {
+          try {
+            if (chunk) framing.push(chunk);
+            else framing.end();
+          } catch (error) {
+            throw new BodyRefused(400, (error as Error).message);
+          }
+        },
+      },
+    });
   }
 
   private async receivePack(
@@ -143,13 +156,20 @@ export class SmartHttpController {
   ): Promise<void> {
     const body = requestBody(req);
     const { head, consumed } = await readPushHead(body);
+    const headers = { 'Content-Type': 'application/x-git-receive-pack-result', ...GIT_NO_CACHE_HEADERS };
+    if (head.commands.length === 0) {
+      // git's probe before a large push (a lone flush): receive-pack would answer with nothing.
+      body.resume();
+      res.writeHead(200, headers).end();
+      return;
+    }
     const refs = head.commands.map((c) => c.ref);
     const denied = await this.authorizer.deniedReferences(principal, arn, refs);
-    const headers = { 'Content-Type': 'application/x-git-receive-pack-result', ...GIT_NO_CACHE_HEADERS };
     if (denied.length > 0) {
       // Read the rest of the upload so the client sees our report rather than a reset connection.
+      // (A short body may have ended already, while its command list was read.)
       body.resume();
-      await new Promise((resolve) => body.once('end', resolve).once('error', resolve));
+      if (!body.readableEnded) await new Promise((resolve) => body.once('end', resolve).once('error', resolve));
       res.writeHead(200, headers).end(refusedPushReport(refs, new Set(denied), head.capabilities));
       return;
     }
@@ -159,12 +179,11 @@ export class SmartHttpController {
       data: Buffer.alloc(0),
     });
     call.write({ header: undefined, data: consumed });
-    pumpBodyToCall(body, call, (data) => ({ header: undefined, data }), () => {
-      call.cancel();
-      res.destroy();
-    }, this.config.maxPushBytes - consumed.length);
     const plural = refs.length === 1 ? '' : 's';
-    await pumpCallToResponse(call, req, res, headers, progressMessage(`Cairn: ${refs.length} ref update${plural} authorized for ${principal.name}`, head.capabilities));
+    await exchange(call, req, res, headers, {
+      prefix: progressMessage(`Cairn: ${refs.length} ref update${plural} authorized for ${principal.name}`, head.capabilities),
+      request: { body, wrap: (data) => ({ header: undefined, data }), maxBytes: this.config.maxPushBytes - consumed.length, tooLargeMessage: 'push too large' },
+    });
   }
 }
 

@@ -38,7 +38,9 @@ export function pumpCallToStdin<Req>(call: ServerDuplexStream<Req, unknown>, std
 }
 
 /** Kills git when the caller goes away: an aborted clone or push must not leave git running. */
-export function killOnCancel(call: { once(event: 'cancelled' | 'error', fn: () => void): unknown }, git: GitProcess): void {
+export function killOnCancel(call: { cancelled: boolean; once(event: 'cancelled' | 'error', fn: () => void): unknown }, git: GitProcess): void {
+  // The caller may have gone while git was being started: 'cancelled' has then already fired.
+  if (call.cancelled) return git.kill();
   call.once('cancelled', () => git.kill());
   call.once('error', () => git.kill());
 }

@@ -69,7 +69,7 @@ export class TransportGrpcController {
         accountId: header.accountId,
         actorArn: header.actorArn,
       });
-      let git: GitProcess;
+      let git: GitProcess | undefined;
       try {
         git = spawnGit(
           {
@@ -80,16 +80,23 @@ export class TransportGrpcController {
           },
           { idleTimeoutMs: IDLE_TIMEOUT_MS },
         );
+        // Before git reads a byte: should this process die, the next one knows to wait for git.
+        await this.journal.attachProcess(push.pushId, git.child.pid, dir);
         killOnCancel(call, git);
         pumpCallToStdin(call, git.stdin, (m) => m.data as Buffer);
         await pumpStdoutToCall(git.stdout, call, (data) => ({ data, committed: [] }));
         await git.wait();
       } finally {
-        // Whatever happened to the client or to git, what git committed is journalled.
+        // Whatever happened to the client or to git, what git committed is journalled, once
+        // git can commit no more.
+        if (git) {
+          git.kill();
+          await git.wait();
+        }
         const committed = await this.journal.finishPush(push.pushId);
         if (!call.cancelled) call.write({ data: Buffer.alloc(0), committed });
       }
-      await this.finish(call, git);
+      await this.finish(call, git!);
     } catch (error) {
       this.fail(call, error);
     }
