@@ -64,7 +64,7 @@ export class Stack {
       const timer = setTimeout(() => rej(new Error(`stack not ready in ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
-        if (/ready/.test(this.output.slice(from))) {
+        if (/^Cairn ready/m.test(this.output.slice(from))) {
           clearTimeout(timer);
           res();
         }
