@@ -2,19 +2,44 @@ import type { Readable, Writable } from 'node:stream';
 import type { ServerDuplexStream, ServerWritableStream } from '@grpc/grpc-js';
 import { GitProcess } from '@cairn/git';
 
+/** Pipe reads arrive in ≤ 64 KiB pieces; one gRPC message per MiB costs far less per byte. */
+const MESSAGE_BYTES = 1024 * 1024;
+
 /**
  * Copies git's stdout into a gRPC response stream with backpressure: when the client side is
- * slow, git is paused rather than its output buffered. Resolves when stdout has ended.
+ * slow, git is paused rather than its output buffered. Reads are gathered into messages of up to
+ * 1 MiB; whatever has arrived is sent at the end of the current I/O turn, so a small protocol
+ * reply (an advertisement, an ACK) is never held back. Resolves when stdout has ended.
  */
 export function pumpStdoutToCall<T>(stdout: Readable, call: ServerWritableStream<unknown, T> | ServerDuplexStream<unknown, T>, wrap: (chunk: Buffer) => T): Promise<void> {
   return new Promise((resolve, reject) => {
-    stdout.on('data', (chunk: Buffer) => {
-      if (!call.write(wrap(chunk))) {
+    let pending: Buffer[] = [];
+    let size = 0;
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (size === 0) return;
+      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
+      pending = [];
+      size = 0;
+      if (!call.write(wrap(data))) {
         stdout.pause();
         call.once('drain', () => stdout.resume());
       }
+    };
+    stdout.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= MESSAGE_BYTES) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     });
-    stdout.once('end', resolve);
+    stdout.once('end', () => {
+      flush();
+      resolve();
+    });
     stdout.once('error', reject);
   });
 }
