@@ -7,3 +7,4 @@ export * as metadataContent from './generated/metadata/v1/content';
 export * from './grpc-client';
 export * from './grpc-status';
 export * from './repository-name';
+export * from './account-cache';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { callUnary, createClient, metadata, policy } from '@cairn/contracts';
+import { AccountCache, createClient, metadata, policy } from '@cairn/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 
 /** gRPC clients of the services behind the public API. */
@@ -7,19 +7,16 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 export class Upstreams implements OnApplicationShutdown {
   readonly policy: policy.PolicyClient;
   readonly metadata: metadata.RepoMetadataClient;
-  private account?: Promise<policy.GetAccountResponse>;
+  private readonly account: AccountCache;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.policy = createClient(policy.PolicyClient, config.policyAddress);
+    this.account = new AccountCache(this.policy);
     this.metadata = createClient(metadata.RepoMetadataClient, config.metadataAddress);
   }
 
   getAccount(): Promise<policy.GetAccountResponse> {
-    this.account ??= callUnary(this.policy, this.policy.getAccount, {}).catch((error) => {
-      this.account = undefined;
-      throw error;
-    });
-    return this.account;
+    return this.account.get();
   }
 
   onApplicationShutdown(): void {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { callUnary, createClient, policy, storage } from '@cairn/contracts';
+import { AccountCache, createClient, policy, storage } from '@cairn/contracts';
 import { METADATA_CONFIG, MetadataConfig } from './config';
 
 /** gRPC clients of the services repo-metadata calls. */
@@ -7,19 +7,16 @@ import { METADATA_CONFIG, MetadataConfig } from './config';
 export class Upstreams implements OnApplicationShutdown {
   readonly policy: policy.PolicyClient;
   readonly storage: storage.GitStorageClient;
-  private account?: Promise<policy.GetAccountResponse>;
+  private readonly account: AccountCache;
 
   constructor(@Inject(METADATA_CONFIG) config: MetadataConfig) {
     this.policy = createClient(policy.PolicyClient, config.policyAddress);
+    this.account = new AccountCache(this.policy);
     this.storage = createClient(storage.GitStorageClient, config.storageAddress);
   }
 
   getAccount(): Promise<policy.GetAccountResponse> {
-    this.account ??= callUnary(this.policy, this.policy.getAccount, {}).catch((error) => {
-      this.account = undefined;
-      throw error;
-    });
-    return this.account;
+    return this.account.get();
   }
 
   onApplicationShutdown(): void {

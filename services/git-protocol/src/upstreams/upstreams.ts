@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { callUnary, createClient, metadata, policy, storage } from '@cairn/contracts';
+import { AccountCache, createClient, metadata, policy, storage } from '@cairn/contracts';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 
 /** gRPC clients of the services this one calls. */
@@ -8,21 +8,18 @@ export class Upstreams implements OnApplicationShutdown {
   readonly policy: policy.PolicyClient;
   readonly metadata: metadata.RepoMetadataClient;
   readonly storage: storage.GitStorageClient;
-  private account?: Promise<policy.GetAccountResponse>;
+  private readonly account: AccountCache;
 
   constructor(@Inject(GIT_PROTOCOL_CONFIG) config: GitProtocolConfig) {
     this.policy = createClient(policy.PolicyClient, config.policyAddress);
+    this.account = new AccountCache(this.policy);
     this.metadata = createClient(metadata.RepoMetadataClient, config.metadataAddress);
     this.storage = createClient(storage.GitStorageClient, config.storageAddress);
   }
 
   /** The account and region never change while running; ask once (retrying after a failure). */
   getAccount(): Promise<policy.GetAccountResponse> {
-    this.account ??= callUnary(this.policy, this.policy.getAccount, {}).catch((error) => {
-      this.account = undefined;
-      throw error;
-    });
-    return this.account;
+    return this.account.get();
   }
 
   onApplicationShutdown(): void {
