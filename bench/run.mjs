@@ -7,7 +7,7 @@
 // Flags: --quick (smaller scale), --only=g1,g3 (subset), --no-build, --keep (keep the temp dir),
 // --profile (CPU-profile git-protocol and git-storage into bench/PROFILE*.md), --render (rewrite
 // RESULTS.md from bench/results.json without measuring).
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ import { noopFetch } from './goals/noop-fetch.mjs';
 import { memory } from './goals/memory.mjs';
 import { aborts } from './goals/aborts.mjs';
 import { latency } from './goals/latency.mjs';
-import { renderProfile, renderReport, printSummary } from './lib/report.mjs';
+import { historyEntry, renderProfile, renderReport, printSummary } from './lib/report.mjs';
 import { topFunctions } from './lib/profile-summary.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -258,7 +258,8 @@ async function finish(code) {
   const profileFile = `PROFILE${only ? `-${only.join('-')}` : ''}.md`;
   if (profile) writeFileSync(join(benchDir, profileFile), renderProfile({ results, machine, scale, args }));
   results.profileNote = profileNote();
-  const report = renderReport({ results, machine, scale, quick, only });
+  if (!partial) appendFileSync(join(benchDir, 'history.jsonl'), JSON.stringify(historyEntry({ results, machine, scale })) + '\n');
+  const report = renderReport({ results, machine, scale, quick, only, history: readHistory() });
   const reportFile = partial ? 'RESULTS.partial.md' : 'RESULTS.md';
   writeFileSync(join(benchDir, reportFile), report);
   printSummary({ results, scale }, (line) => process.stdout.write(line + '\n'));
@@ -270,9 +271,17 @@ if (args.includes('--render')) {
   // Re-render RESULTS.md from the last full run's figures (bench/results.json).
   const last = JSON.parse(readFileSync(join(benchDir, 'results.json'), 'utf8'));
   last.results.profileNote = profileNote();
-  writeFileSync(join(benchDir, 'RESULTS.md'), renderReport(last));
+  writeFileSync(join(benchDir, 'RESULTS.md'), renderReport({ ...last, history: readHistory() }));
   printSummary(last, (line) => process.stdout.write(line + '\n'));
   process.exit(0);
+}
+
+function readHistory() {
+  try {
+    return readFileSync(join(benchDir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  } catch {
+    return [];
+  }
 }
 
 /** Links to the CPU profiles in bench/ with their top functions per hop. */

@@ -9,7 +9,7 @@ const mib = (b) => (Number.isFinite(b) ? `${(b / 1048576).toFixed(1)} MiB` : 'n/
 const x = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : 'n/a');
 const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
 
-export function renderReport({ results, machine, scale, quick, only }) {
+export function renderReport({ results, machine, scale, quick, only, history }) {
   const r = results;
   const L = [];
   const cmd = `npm run bench${quick || only ? ` -- ${[quick ? '--quick' : '', only ? `--only=${only.join(',')}` : ''].filter(Boolean).join(' ')}` : ''}`;
@@ -173,7 +173,7 @@ export function renderReport({ results, machine, scale, quick, only }) {
       const v = g3.results.noop10;
       const b = r.g6?.breakdown;
       const split = b
-        ? ` One request alone (goal 6, v2 info/refs, single client): Cairn p50 ${ms(b.cairn.p50)}; of that, the front door's HTTP floor (a request refused with 401 before any upstream call) is ${ms(b.floor.p50)} and git itself (the same advertisement spawned directly) ${ms(b.rawGit.p50)}, which leaves about ${ms(b.cairn.p50 - b.floor.p50 - b.rawGit.p50)} per request for the upstream work — credential check and authorization (policy), the name → id lookup (repo-metadata), opening the storage stream, and git-storage's own cost of spawning git (Node forks its whole process; the direct spawn above comes from a small process). The peer answers the same request in ${ms(b.peer?.p50)} (CGI spawn included).${b.lsRefs ? ` The fetch's second request, POST ls-refs, takes ${ms(b.lsRefs.cairn.p50)} on Cairn and ${ms(b.lsRefs.peer?.p50)} on the peer (keep-alive client, p50). The two requests together (${ms(b.cairn.p50 + b.lsRefs.cairn.p50)} on Cairn, ${ms((b.peer?.p50 ?? NaN) + (b.lsRefs.peer?.p50 ?? NaN))} on the peer) plus the client floor do not add up to the no-op fetch's p50; the rest is what git adds per fetch over HTTP (a new connection, an unauthenticated first request answered 401 before git sends the credentials, the remote helper process), which the peer pays too.` : ''}`
+        ? ` One request alone (goal 6, v2 info/refs, single client): Cairn p50 ${ms(b.cairn.p50)}; of that, the front door's HTTP floor (a request refused with 401 before any upstream call) is ${ms(b.floor.p50)} and git itself (the same advertisement spawned directly) ${ms(b.rawGit.p50)}, which leaves about ${ms(b.cairn.p50 - b.floor.p50 - b.rawGit.p50)} per request for the upstream work — credential check and authorization (policy), the name → id lookup (repo-metadata), opening the storage stream, and git-storage's own cost of spawning git (Node forks its whole process; the direct spawn above comes from a small process). The peer answers the same request in ${ms(b.peer?.p50)} (CGI spawn included).${b.lsRefs ? ` The fetch's second request, POST ls-refs, takes ${ms(b.lsRefs.cairn.p50)} on Cairn and ${ms(b.lsRefs.peer?.p50)} on the peer (keep-alive client, p50).${addUp(b.cairn.p50 + b.lsRefs.cairn.p50 + v.file.p50, v.cairn.p50)}` : ''}`
         : '';
       L.push(`**Gap.** p50 ${ms(v.cairn.p50)} at 10 refs and ${ms(g3.results.noop100k.cairn.p50)} at 100k refs against ≤ 25 ms (the ref count does not matter: ls-refs with ref-prefix sends ${g3.refsAdvertisedAt100k} refs either way, so the cost is per request). A no-op fetch is two HTTP requests (GET info/refs, POST ls-refs) plus the git client's own work (the file:// p50, ${ms(v.file.p50)}, is a floor no server can beat).${split} ${r.profileNote ? `${r.profileNote} ` : ''}Suggested fix: make the per-request upstream work cheaper — cache authorization decisions and the name → id mapping briefly in git-protocol (invalidated by events), and answer the v2 capability advertisement (GET info/refs with Git-Protocol: version=2) without spawning git — it does not depend on the repository's refs.`, '');
     }
@@ -249,6 +249,8 @@ export function renderReport({ results, machine, scale, quick, only }) {
     L.push('The issue sets no number for these; they are reported with the single-client and peer baselines. Under 16 clients on 2 cores the p50 is dominated by queueing (16 requests in flight ÷ throughput).', '');
   } else L.push(failed(g6), '');
 
+  L.push(...renderHistory(history ?? [], scale.name));
+
   // ---------------------------------------------------------------- method
   L.push('## Method', '');
   L.push('- `node bench/run.mjs` builds (`npx tsc -b tsconfig.build.json`), then starts the real all-in-one stack from built code (services/supervisor/dist/main.js, as e2e/support/stack.ts does) in a temp data dir on free loopback ports, and reads admin-credentials.json. Repositories are created with CodeCommit CreateRepository (@aws-sdk/client-codecommit); git URLs carry the HTTPS Git credentials.');
@@ -256,7 +258,8 @@ export function renderReport({ results, machine, scale, quick, only }) {
   L.push('- Repositories are generated locally with `git fast-import` (bench/lib/repogen.mjs): random content so objects do not delta and sizes are predictable. Cairn has no housekeeping yet, so after loading, the benchmark runs `git repack -adb` in Cairn\'s storage repository (bitmaps), as housekeeping would; raw upload-pack, file:// and the peer serve that same repository (the peer a `cp -a` copy).');
   L.push('- CPU: utime+stime from /proc/<pid>/stat of the git-protocol and git-storage processes (pids from run/services.json) before and after each request; git children are not included. Memory: VmRSS/VmHWM from /proc/<pid>/status.');
   L.push('- Every request and process is bounded in time; the whole run has a budget of ' + scale.budgetMinutes + ' minutes, after which it stops and reports what it measured.');
-  L.push('- Client-side git runs with no user or system configuration (GIT_CONFIG_GLOBAL=/dev/null, GIT_CONFIG_NOSYSTEM=1).', '');
+  L.push('- Client-side git runs with no user or system configuration (GIT_CONFIG_GLOBAL=/dev/null, GIT_CONFIG_NOSYSTEM=1).');
+  L.push('- The 100k refs are packed with `git -c core.hooksPath=/dev/null pack-refs --all`: with Cairn\'s reference-transaction hook in place, pack-refs runs the hook for every loose ref it prunes (one shell per ref), and in a development run of this benchmark it had not finished after 15 minutes for 100k refs. Housekeeping that packs refs will meet the same cost.', '');
 
   L.push('## Not measured, and why', '');
   const notes = [];
@@ -269,6 +272,44 @@ export function renderReport({ results, machine, scale, quick, only }) {
   for (const n of notes) L.push(`- ${n}`);
   L.push('');
   return L.join('\n');
+}
+
+/** Whether two requests plus the client floor account for the no-op fetch, said with the numbers. */
+function addUp(parts, whole) {
+  const share = parts / whole;
+  if (share >= 0.85 && share <= 1.15) return ` The two requests plus the client floor come to ${ms(parts)}, about the no-op fetch's p50 (${ms(whole)}): the gap is these two requests' upstream work.`;
+  return ` The two requests plus the client floor come to ${ms(parts)} against the no-op fetch's p50 of ${ms(whole)}; the rest is what git adds per fetch over HTTP (a new connection, an unauthenticated first request answered 401 before git sends the credentials, the remote helper process), which the peer pays too.`;
+}
+
+/** One line per full-scale run (bench/history.jsonl), so run-to-run spread on a shared machine is visible. */
+export function historyEntry({ results: r, machine, scale }) {
+  const ok2 = (g) => g && !g.error;
+  return {
+    date: machine.date,
+    code: machine.code,
+    scale: scale.name,
+    load: machine.loadStart,
+    g1: ok2(r.g1) ? { ratio: r.g1.throughputRatio, control: r.g1.directRatio, cpuProtocol: r.g1.cpuPerGB['git-protocol'], cpuStorage: r.g1.cpuPerGB['git-storage'], cpuControl: r.g1.cpuPerGB.direct } : null,
+    g2: ok2(r.g2) ? { ...r.g2.ratios, pushFailed: r.g2.cairnPushFailures.length > 0 } : null,
+    g3: ok2(r.g3) ? { p50at10: r.g3.results.noop10.cairn.p50, p50at100k: r.g3.results.noop100k.cairn.p50, file: r.g3.results.noop10.file.p50, peer: r.g3.results.noop10.peer?.p50 } : null,
+    g4: ok2(r.g4) ? { clone: Math.max(r.g4.clone.memory['git-protocol'].growth, r.g4.clone.memory['git-storage'].growth), slow: Math.max(r.g4.slow.memory['git-protocol'].growth, r.g4.slow.memory['git-storage'].growth), slowOk: r.g4.met.slow } : null,
+    g5: ok2(r.g5) ? { left: r.g5.gitProcessesAfterWait } : null,
+    g6: ok2(r.g6) ? { create16: r.g6.createConcurrent.p50, infoRefs16: r.g6.infoRefs.v2.cairn.p50, infoRefs1: r.g6.infoRefs.v2.cairnSerial.p50, peer16: r.g6.infoRefs.v2.peer?.p50 } : null,
+  };
+}
+
+function renderHistory(history, scaleName) {
+  const rows = history.filter((h) => h.scale === scaleName).slice(-10);
+  if (rows.length < 2) return [];
+  const L = ['## Spread across runs', '', `The last ${rows.length} ${scaleName}-scale runs kept in bench/history.jsonl (this one last). The code changed between some of them (column "code"), and the machine's load differed: read single figures with this spread in mind.`, ''];
+  L.push('| date | code | load (1 min) | 1: ratio (control) | 1: CPU-s/GB protocol / storage | 2: clone ÷ file, ÷ peer | 2: push ÷ file, ÷ peer | 3: p50 at 10 / 100k | 4: max growth clone / slow | 5: left | 6: create p50 @16 | 6: info/refs v2 p50 @1 / @16 (peer @16) |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const h of rows) {
+    L.push(
+      `| ${h.date.slice(0, 16).replace('T', ' ')} | ${h.code.replace(/^commit /, '').replace(/ plus (\d+) uncommitted.*/, ' +$1 wip')} | ${h.load.split(' ')[0]} | ${h.g1 ? `${x(h.g1.ratio)} (${x(h.g1.control)})` : '—'} | ${h.g1 ? `${f2(h.g1.cpuProtocol)} / ${f2(h.g1.cpuStorage)}` : '—'} | ${h.g2 ? `${x(h.g2.cloneVsFile)}, ${x(h.g2.cloneVsPeer)}` : '—'} | ${h.g2 ? (h.g2.pushFailed ? 'push failed' : `${x(h.g2.pushVsFile)}, ${x(h.g2.pushVsPeer)}`) : '—'} | ${h.g3 ? `${ms(h.g3.p50at10)} / ${ms(h.g3.p50at100k)}` : '—'} | ${h.g4 ? `${mib(h.g4.clone)} / ${mib(h.g4.slow)}` : '—'} | ${h.g5 ? h.g5.left : '—'} | ${h.g6 ? ms(h.g6.create16) : '—'} | ${h.g6 ? `${ms(h.g6.infoRefs1)} / ${ms(h.g6.infoRefs16)} (${ms(h.g6.peer16)})` : '—'} |`,
+    );
+  }
+  L.push('');
+  return L;
 }
 
 function ok(g) {
