@@ -3,8 +3,10 @@ import { GIT_PROTOCOL_CONFIG, loadGitProtocolConfig } from './config';
 import { Upstreams } from './upstreams/upstreams';
 import { GitCredentialsAuthenticator } from './auth/git-credentials.authenticator';
 import { GitAuthorizer } from './auth/authorizer';
+import { GitAccess } from './auth/git-access';
 import { SmartHttpController } from './smart-http/smart-http.http.controller';
 import { FrontDoor } from './front-door/front-door';
+import { SshServer } from './ssh/ssh.server';
 
 @Module({
   providers: [
@@ -12,8 +14,10 @@ import { FrontDoor } from './front-door/front-door';
     Upstreams,
     GitCredentialsAuthenticator,
     GitAuthorizer,
+    GitAccess,
     SmartHttpController,
     FrontDoor,
+    SshServer,
   ],
 })
 export class GitProtocolModule {}

@@ -8,6 +8,10 @@ export const gitProtocolConfigSchema = {
   storageAddress: str('CAIRN_STORAGE_ADDR'),
   /** The API gateway, for every path that is not git (all-in-one: this service is the front door). */
   apiGatewayUrl: str('CAIRN_API_GATEWAY_URL', ''),
+  /** Git over SSH listens here (on `host`), when a host key file is configured. */
+  sshPort: int('CAIRN_SSH_PORT', 2222),
+  /** The SSH host key (OpenSSH format); generated (ed25519, mode 0600) when missing. Empty: no SSH server. */
+  sshHostKeyFile: str('CAIRN_SSH_HOST_KEY_FILE', ''),
   /** Largest push accepted, in bytes. */
   maxPushBytes: int('CAIRN_MAX_PUSH_BYTES', 5 * 1024 * 1024 * 1024),
 };

@@ -1,12 +1,16 @@
 import { runService } from '@cairn/runtime';
 import { GitProtocolModule } from './app.module';
 import { FrontDoor } from './front-door/front-door';
+import { SshServer } from './ssh/ssh.server';
 
 void runService({
   name: 'git-protocol',
   module: GitProtocolModule,
   listen: async (app) => {
     const frontDoor = app.get(FrontDoor);
-    return { httpPort: await frontDoor.listen(), stop: () => frontDoor.close() };
+    const ssh = app.get(SshServer);
+    const httpPort = await frontDoor.listen();
+    await ssh.listen();
+    return { httpPort, stop: async () => void (await Promise.all([frontDoor.close(), ssh.close()])) };
   },
 });

@@ -92,6 +92,8 @@ async function main(): Promise<void> {
     CAIRN_METADATA_ADDR: metadata,
     CAIRN_STORAGE_ADDR: storage,
     CAIRN_API_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+    CAIRN_SSH_PORT: String(sshPort),
+    CAIRN_SSH_HOST_KEY_FILE: join(dataDir, 'secrets', 'ssh_host_ed25519_key'),
   });
 
   await writeServices();

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
-import { callUnary, isGrpcError, metadata, policy, repositoryNameProblem, storage } from '@cairn/contracts';
-import { GitCommandError, isValidGitProtocol, parseReceiveRequestHead, PktLineFramingChecker, PktLineReader, ReceiveRequestHead } from '@cairn/git';
+import { isGrpcError, metadata, policy, storage } from '@cairn/contracts';
+import { isValidGitProtocol, PktLineFramingChecker } from '@cairn/git';
 import { Logger } from '@cairn/runtime';
-import { GitAuthorizer, GitAction } from '../auth/authorizer';
+import { GitAccess, GitAccessError, GitRefusal, GitService } from '../auth/git-access';
 import { GitCredentialsAuthenticator } from '../auth/git-credentials.authenticator';
+import { readPushHead } from '../auth/push-head';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 import { Upstreams } from '../upstreams/upstreams';
 import { progressMessage, refusedPushReport } from './report-status';
@@ -15,12 +16,12 @@ import { BodyRefused, exchange, GIT_NO_CACHE_HEADERS } from './storage-bridge';
 import { encodePktLine, FLUSH_PKT } from '@cairn/git';
 
 const ROUTE = /^\/v1\/repos\/([^/]+)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
-/** The command list of a push (before its pack) is small; this bounds what is held in memory. */
-const MAX_PUSH_HEAD_BYTES = 32 * 1024 * 1024;
 /** A fetch request lists wants and haves; git's own http-backend buffers at most 10 MB. */
 const MAX_UPLOAD_REQUEST_BYTES = 100 * 1024 * 1024;
 
-type Service = 'git-upload-pack' | 'git-receive-pack';
+type Service = GitService;
+
+const REFUSAL_STATUS: Record<GitRefusal, number> = { invalid: 400, forbidden: 403, 'not-found': 404, 'too-large': 413 };
 
 class HttpError extends Error {
   constructor(
@@ -41,7 +42,7 @@ export class SmartHttpController {
     @Inject(GIT_PROTOCOL_CONFIG) private readonly config: GitProtocolConfig,
     private readonly upstreams: Upstreams,
     private readonly authenticator: GitCredentialsAuthenticator,
-    private readonly authorizer: GitAuthorizer,
+    private readonly access: GitAccess,
   ) {}
 
   matches(path: string): boolean {
@@ -51,7 +52,8 @@ export class SmartHttpController {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       await this.route(req, res);
-    } catch (error) {
+    } catch (caught) {
+      const error = caught instanceof GitAccessError ? new HttpError(REFUSAL_STATUS[caught.refusal], caught.message) : caught;
       if (error instanceof HttpError) {
         if (!res.headersSent) res.writeHead(error.status, { 'Content-Type': 'text/plain; charset=utf-8', ...GIT_NO_CACHE_HEADERS, ...error.headers }).end(`${error.message}\n`);
         else res.destroy();
@@ -81,33 +83,17 @@ export class SmartHttpController {
       service = endpoint as Service;
       if (req.headers['content-type'] !== `application/x-${service}-request`) throw new HttpError(415, `expected Content-Type application/x-${service}-request`);
     }
-    const problem = repositoryNameProblem(repositoryName);
-    if (problem) throw new HttpError(400, problem);
+    GitAccess.checkName(repositoryName);
     const gitProtocol = String(req.headers['git-protocol'] ?? '');
     if (gitProtocol && !isValidGitProtocol(gitProtocol)) throw new HttpError(400, 'invalid Git-Protocol header');
 
     const principal = await this.authenticator.authenticate(req.headers.authorization);
     if (!principal) throw new HttpError(401, 'authentication required', { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' });
-    const action: GitAction = service === 'git-upload-pack' ? 'codecommit:GitPull' : 'codecommit:GitPush';
-    const arn = await this.authorizer.repositoryArn(repositoryName);
-    // Authorization comes before the lookup, so a caller without access cannot probe which names exist.
-    if (!(await this.authorizer.isAllowed(principal, action, arn))) throw new HttpError(403, `${principal.arn} is not authorized to perform ${action} on ${arn}`);
-    const repository = await this.lookup(repositoryName);
+    const { repository, arn } = await this.access.open(principal, service, repositoryName);
 
     if (endpoint === 'info/refs') return this.infoRefs(req, res, repository, service, gitProtocol);
     if (service === 'git-upload-pack') return this.uploadPack(req, res, repository, gitProtocol);
     return this.receivePack(req, res, repository, gitProtocol, principal, arn);
-  }
-
-  private async lookup(repositoryName: string): Promise<metadata.RepositoryMetadata> {
-    try {
-      const { repository } = await callUnary(this.upstreams.metadata, this.upstreams.metadata.getRepository, { repositoryName });
-      if (!repository) throw new HttpError(404, `repository ${repositoryName} does not exist`);
-      return repository;
-    } catch (error) {
-      if (isGrpcError(error, status.NOT_FOUND)) throw new HttpError(404, `repository ${repositoryName} does not exist`);
-      throw error;
-    }
   }
 
   private async infoRefs(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, service: Service, gitProtocol: string): Promise<void> {
@@ -125,7 +111,7 @@ export class SmartHttpController {
   private async uploadPack(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, gitProtocol: string): Promise<void> {
     const body = requestBody(req);
     const call = this.upstreams.storage.uploadPack();
-    call.write({ header: { repositoryId: repository.repositoryId, gitProtocol }, data: Buffer.alloc(0) });
+    call.write({ header: { repositoryId: repository.repositoryId, gitProtocol, fullDuplex: false }, data: Buffer.alloc(0) });
     // A fetch request is nothing but pkt-lines: garbage is refused here, before git reads it.
     const framing = new PktLineFramingChecker();
     await exchange(call, req, res, { 'Content-Type': 'application/x-git-upload-pack-result', ...GIT_NO_CACHE_HEADERS }, {
@@ -164,7 +150,7 @@ export class SmartHttpController {
       return;
     }
     const refs = head.commands.map((c) => c.ref);
-    const denied = await this.authorizer.deniedReferences(principal, arn, refs);
+    const denied = await this.access.deniedReferences(principal, arn, refs);
     if (denied.length > 0) {
       // Read the rest of the upload so the client sees our report rather than a reset connection.
       // (A short body may have ended already, while its command list was read.)
@@ -175,7 +161,7 @@ export class SmartHttpController {
     }
     const call = this.upstreams.storage.receivePack();
     call.write({
-      header: { repositoryId: repository.repositoryId, gitProtocol, actorArn: principal.arn, repositoryName: repository.repositoryName, accountId: repository.accountId },
+      header: { repositoryId: repository.repositoryId, gitProtocol, actorArn: principal.arn, repositoryName: repository.repositoryName, accountId: repository.accountId, fullDuplex: false },
       data: Buffer.alloc(0),
     });
     call.write({ header: undefined, data: consumed });
@@ -196,48 +182,4 @@ function requestBody(req: IncomingMessage): Readable {
   }
   if (encoding && encoding !== 'identity') throw new HttpError(415, `unsupported Content-Encoding ${encoding}`);
   return req;
-}
-
-/** Reads until the push's command list is complete; returns it and every byte read so far. */
-function readPushHead(body: Readable): Promise<{ head: ReceiveRequestHead; consumed: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const reader = new PktLineReader();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      reader.push(chunk);
-      try {
-        const head = parseReceiveRequestHead(reader);
-        if (head) {
-          cleanup();
-          body.pause();
-          resolve({ head, consumed: Buffer.concat(chunks) });
-        } else if (size > MAX_PUSH_HEAD_BYTES) {
-          cleanup();
-          reject(new HttpError(413, 'push command list too large'));
-        }
-      } catch (error) {
-        cleanup();
-        reject(error instanceof GitCommandError ? new HttpError(400, error.message) : error);
-      }
-    };
-    const onEnd = () => {
-      cleanup();
-      reject(new HttpError(400, 'push request ended before its command list'));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(new HttpError(400, `bad request body: ${error.message}`));
-    };
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-  });
 }

@@ -11,7 +11,9 @@ import { firstMessage, killOnCancel, pumpCallToStdin, pumpStdoutToCall } from '.
 const IDLE_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * The smart protocol, served by git itself: `upload-pack` / `receive-pack --stateless-rpc`.
+ * The smart protocol, served by git itself: `upload-pack` / `receive-pack --stateless-rpc` for
+ * smart HTTP, or full-duplex (no `--stateless-rpc`: git advertises first, then converses until
+ * the client closes) for SSH, as the header's `fullDuplex` says.
  * This service only moves bytes between the gRPC stream and git, with backpressure both ways.
  */
 @Injectable()
@@ -46,7 +48,7 @@ export class TransportGrpcController {
       if (!header) throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'MissingHeader', 'the first message must carry the header');
       const dir = await this.repositories.require(header.repositoryId);
       const git = spawnGit(
-        { subcommand: 'upload-pack', flags: ['--stateless-rpc'], args: [dir], env: protocolEnv(header.gitProtocol) },
+        { subcommand: 'upload-pack', flags: transportFlags(header), args: [dir], env: protocolEnv(header.gitProtocol) },
         { idleTimeoutMs: IDLE_TIMEOUT_MS },
       );
       killOnCancel(call, git);
@@ -74,17 +76,21 @@ export class TransportGrpcController {
         git = spawnGit(
           {
             subcommand: 'receive-pack',
-            flags: ['--stateless-rpc'],
+            flags: transportFlags(header),
             args: [dir],
             env: { ...protocolEnv(header.gitProtocol), CAIRN_REF_LOG: push.refLogPath },
           },
           { idleTimeoutMs: IDLE_TIMEOUT_MS },
         );
+        // Full duplex, git advertises before it reads: its output needs a reader before anything
+        // is awaited (spawnGit's idle watch already makes stdout flow, so bytes would be lost).
+        const output = pumpStdoutToCall(git.stdout, call, (data) => ({ data, committed: [] }));
+        output.catch(() => undefined);
         // Before git reads a byte: should this process die, the next one knows to wait for git.
         await this.journal.attachProcess(push.pushId, git.child.pid, dir);
         killOnCancel(call, git);
         pumpCallToStdin(call, git.stdin, (m) => m.data as Buffer);
-        await pumpStdoutToCall(git.stdout, call, (data) => ({ data, committed: [] }));
+        await output;
         await git.wait();
       } finally {
         // Whatever happened to the client or to git, what git committed is journalled, once
@@ -127,6 +133,11 @@ function serviceName(service: storage.GitService): 'upload-pack' | 'receive-pack
   if (service === storage.GitService.GIT_SERVICE_UPLOAD_PACK) return 'upload-pack';
   if (service === storage.GitService.GIT_SERVICE_RECEIVE_PACK) return 'receive-pack';
   throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'InvalidService', 'unknown git service');
+}
+
+/** Smart HTTP is one request and one response per round; SSH keeps git running for the whole conversation. */
+function transportFlags(header: { fullDuplex: boolean }): string[] {
+  return header.fullDuplex ? [] : ['--stateless-rpc'];
 }
 
 function protocolEnv(gitProtocol: string): Record<string, string> {

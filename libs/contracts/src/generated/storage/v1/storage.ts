@@ -178,6 +178,8 @@ export interface UploadPackHeader {
   repositoryId: string;
   /** Client protocol, e.g. "version=2". */
   gitProtocol: string;
+  /** SSH: run git full-duplex (no --stateless-rpc); git's advertisement comes first in the response. */
+  fullDuplex: boolean;
 }
 
 export interface UploadPackRequest {
@@ -205,6 +207,8 @@ export interface ReceivePackHeader {
   repositoryName: string;
   /** Account that owns the repository. */
   accountId: string;
+  /** SSH: run git full-duplex (no --stateless-rpc); git's advertisement comes first in the response. */
+  fullDuplex: boolean;
 }
 
 export interface ReceivePackRequest {
@@ -1101,7 +1105,7 @@ export const InfoRefsResponse: MessageFns<InfoRefsResponse> = {
 };
 
 function createBaseUploadPackHeader(): UploadPackHeader {
-  return { repositoryId: "", gitProtocol: "" };
+  return { repositoryId: "", gitProtocol: "", fullDuplex: false };
 }
 
 export const UploadPackHeader: MessageFns<UploadPackHeader> = {
@@ -1111,6 +1115,9 @@ export const UploadPackHeader: MessageFns<UploadPackHeader> = {
     }
     if (message.gitProtocol !== "") {
       writer.uint32(18).string(message.gitProtocol);
+    }
+    if (message.fullDuplex !== false) {
+      writer.uint32(24).bool(message.fullDuplex);
     }
     return writer;
   },
@@ -1144,6 +1151,14 @@ export const UploadPackHeader: MessageFns<UploadPackHeader> = {
             message.gitProtocol = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fullDuplex = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1168,6 +1183,11 @@ export const UploadPackHeader: MessageFns<UploadPackHeader> = {
         : isSet(object.git_protocol)
         ? globalThis.String(object.git_protocol)
         : "",
+      fullDuplex: isSet(object.fullDuplex)
+        ? globalThis.Boolean(object.fullDuplex)
+        : isSet(object.full_duplex)
+        ? globalThis.Boolean(object.full_duplex)
+        : false,
     };
   },
 
@@ -1179,6 +1199,9 @@ export const UploadPackHeader: MessageFns<UploadPackHeader> = {
     if (message.gitProtocol !== "") {
       obj.gitProtocol = message.gitProtocol;
     }
+    if (message.fullDuplex !== false) {
+      obj.fullDuplex = message.fullDuplex;
+    }
     return obj;
   },
 
@@ -1189,6 +1212,7 @@ export const UploadPackHeader: MessageFns<UploadPackHeader> = {
     const message = createBaseUploadPackHeader();
     message.repositoryId = object.repositoryId ?? "";
     message.gitProtocol = object.gitProtocol ?? "";
+    message.fullDuplex = object.fullDuplex ?? false;
     return message;
   },
 };
@@ -1348,7 +1372,7 @@ export const UploadPackResponse: MessageFns<UploadPackResponse> = {
 };
 
 function createBaseReceivePackHeader(): ReceivePackHeader {
-  return { repositoryId: "", gitProtocol: "", actorArn: "", repositoryName: "", accountId: "" };
+  return { repositoryId: "", gitProtocol: "", actorArn: "", repositoryName: "", accountId: "", fullDuplex: false };
 }
 
 export const ReceivePackHeader: MessageFns<ReceivePackHeader> = {
@@ -1367,6 +1391,9 @@ export const ReceivePackHeader: MessageFns<ReceivePackHeader> = {
     }
     if (message.accountId !== "") {
       writer.uint32(42).string(message.accountId);
+    }
+    if (message.fullDuplex !== false) {
+      writer.uint32(48).bool(message.fullDuplex);
     }
     return writer;
   },
@@ -1424,6 +1451,14 @@ export const ReceivePackHeader: MessageFns<ReceivePackHeader> = {
             message.accountId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.fullDuplex = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1463,6 +1498,11 @@ export const ReceivePackHeader: MessageFns<ReceivePackHeader> = {
         : isSet(object.account_id)
         ? globalThis.String(object.account_id)
         : "",
+      fullDuplex: isSet(object.fullDuplex)
+        ? globalThis.Boolean(object.fullDuplex)
+        : isSet(object.full_duplex)
+        ? globalThis.Boolean(object.full_duplex)
+        : false,
     };
   },
 
@@ -1483,6 +1523,9 @@ export const ReceivePackHeader: MessageFns<ReceivePackHeader> = {
     if (message.accountId !== "") {
       obj.accountId = message.accountId;
     }
+    if (message.fullDuplex !== false) {
+      obj.fullDuplex = message.fullDuplex;
+    }
     return obj;
   },
 
@@ -1496,6 +1539,7 @@ export const ReceivePackHeader: MessageFns<ReceivePackHeader> = {
     message.actorArn = object.actorArn ?? "";
     message.repositoryName = object.repositoryName ?? "";
     message.accountId = object.accountId ?? "";
+    message.fullDuplex = object.fullDuplex ?? false;
     return message;
   },
 };
