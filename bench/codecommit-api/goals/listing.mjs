@@ -102,7 +102,9 @@ export async function listRepositories(ctx) {
   const meter = cpuMeter(procs);
   out.byName = await walk(scale.repoListings, (nextToken) => sdk.send(new ListRepositoriesCommand({ nextToken })), (r) => r.repositories ?? [], log, 'ListRepositories (by name, ascending)');
   out.byName.cpuMsPerPage = perCall(meter.stop(), out.byName.pagesTotal);
+  const meter2 = cpuMeter(procs);
   out.byDate = await walk(Math.max(2, Math.ceil(scale.repoListings / 2)), (nextToken) => sdk.send(new ListRepositoriesCommand({ nextToken, sortBy: 'lastModifiedDate', order: 'descending' })), (r) => r.repositories ?? [], log, 'ListRepositories (lastModifiedDate, descending)');
+  out.byDate.cpuMsPerPage = perCall(meter2.stop(), out.byDate.pagesTotal);
   // Same-run floor: one small API call that reads one repository row.
   const t = [];
   const name = 'bulk-00000';
