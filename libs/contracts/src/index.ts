@@ -8,3 +8,5 @@ export * from './grpc-client';
 export * from './grpc-status';
 export * from './repository-name';
 export * from './account-cache';
+export * as storageMerge from './generated/storage/v1/merge';
+export * as metadataMerge from './generated/metadata/v1/merge';

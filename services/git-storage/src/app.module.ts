@@ -13,6 +13,8 @@ import { ContentReader } from './content/content-reader';
 import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitBuilder } from './commits/commit-builder';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
+import { MergesService } from './merges/merges.service';
+import { MergesGrpcController } from './merges/merges.grpc.controller';
 
 @Module({
   providers: [
@@ -34,6 +36,8 @@ import { CommitsGrpcController } from './commits/commits.grpc.controller';
     ContentGrpcController,
     CommitBuilder,
     CommitsGrpcController,
+    MergesService,
+    MergesGrpcController,
   ],
 })
 export class GitStorageModule implements OnApplicationBootstrap {

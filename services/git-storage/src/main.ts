@@ -1,4 +1,4 @@
-import { storage, storageContent } from '@cairn/contracts';
+import { storage, storageContent, storageMerge } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { GitStorageModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
@@ -6,6 +6,7 @@ import { TransportGrpcController } from './transport/transport.grpc.controller';
 import { RefsGrpcController } from './refs/refs.grpc.controller';
 import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
+import { MergesGrpcController } from './merges/merges.grpc.controller';
 
 void runService({
   name: 'git-storage',
@@ -30,6 +31,7 @@ void runService({
     return [
       { definition: storage.GitStorageService, implementation },
       { definition: storageContent.GitContentService, implementation: app.get(ContentGrpcController).handlers },
+      { definition: storageMerge.GitMergeService, implementation: app.get(MergesGrpcController).handlers },
     ];
   },
 });

@@ -18,6 +18,8 @@ import { ContentService } from './content/content.service';
 import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitsService } from './commits/commits.service';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
+import { MergesService } from './merges/merges.service';
+import { MergesGrpcController } from './merges/merges.grpc.controller';
 
 
 @Module({
@@ -41,6 +43,8 @@ import { CommitsGrpcController } from './commits/commits.grpc.controller';
     FirstBranchConsumer,
     CommitsService,
     CommitsGrpcController,
+    MergesService,
+    MergesGrpcController,
   ],
 })
 export class RepoMetadataModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,10 +1,11 @@
-import { metadata, metadataContent } from '@cairn/contracts';
+import { metadata, metadataContent, metadataMerge } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { RepoMetadataModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
 import { BranchesGrpcController } from './branches/branches.grpc.controller';
 import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
+import { MergesGrpcController } from './merges/merges.grpc.controller';
 
 void runService({
   name: 'repo-metadata',
@@ -14,6 +15,7 @@ void runService({
     return [
       { definition: metadata.RepoMetadataService, implementation },
       { definition: metadataContent.RepoContentService, implementation: app.get(ContentGrpcController).handlers },
+      { definition: metadataMerge.RepoMergeService, implementation: app.get(MergesGrpcController).handlers },
     ];
   },
 });

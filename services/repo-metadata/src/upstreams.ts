@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AccountCache, createClient, policy, storage } from '@cairn/contracts';
+import { AccountCache, createClient, policy, storage, storageMerge } from '@cairn/contracts';
 import { METADATA_CONFIG, MetadataConfig } from './config';
 
 /** gRPC clients of the services repo-metadata calls. */
@@ -7,12 +7,14 @@ import { METADATA_CONFIG, MetadataConfig } from './config';
 export class Upstreams implements OnApplicationShutdown {
   readonly policy: policy.PolicyClient;
   readonly storage: storage.GitStorageClient;
+  readonly merge: storageMerge.GitMergeClient;
   private readonly account: AccountCache;
 
   constructor(@Inject(METADATA_CONFIG) config: MetadataConfig) {
     this.policy = createClient(policy.PolicyClient, config.policyAddress);
     this.account = new AccountCache(this.policy);
     this.storage = createClient(storage.GitStorageClient, config.storageAddress);
+    this.merge = createClient(storageMerge.GitMergeClient, config.storageAddress);
   }
 
   getAccount(): Promise<policy.GetAccountResponse> {
@@ -22,6 +24,7 @@ export class Upstreams implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.policy.close();
     this.storage.close();
+    this.merge.close();
   }
 }
 

@@ -24,6 +24,7 @@ import { RepositoryOperations } from '../codecommit/repository-operations';
 import { BranchOperations } from '../codecommit/branch-operations';
 import { CommitOperations } from '../codecommit/commit-operations';
 import { ContentOperations } from '../codecommit/content-operations';
+import { MergeOperations } from '../codecommit/merge-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
@@ -62,13 +63,14 @@ export class GatewayHttpController {
     branches: BranchOperations,
     commits: CommitOperations,
     content: ContentOperations,
+    merges: MergeOperations,
     iamOperations: IamOperations,
     stsOperations: StsOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
-      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations },
+      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations, ...merges.operations },
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),

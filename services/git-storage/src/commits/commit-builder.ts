@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { GrpcStatus, isGrpcError, RpcError, storage } from '@cairn/contracts';
@@ -8,7 +6,10 @@ import { isValidRefName, runGitChecked } from '@cairn/git';
 import { STORAGE_CONFIG, StorageConfig } from '../config';
 import { RepositoryStore } from '../repositories/repository-store';
 import { RefUpdater } from '../refs/ref-updater';
+import { refTip } from '../refs/ref-tip';
 import { fileModeOf, IndexEntry, MODE_OF, normalizePath, TreeEdit } from './tree-edit';
+import { TempIndex } from './temp-index';
+import { commitObject } from './commit-object';
 
 const ZERO_ID = '0'.repeat(40);
 const OBJECT_ID = /^[0-9a-f]{40}$/;
@@ -33,36 +34,27 @@ export class CommitBuilder {
   async create(request: storage.CreateCommitRequest): Promise<storage.CreateCommitResponse> {
     const dir = await this.repositories.require(request.repositoryId);
     if (!request.branchRef.startsWith('refs/heads/') || !isValidRefName(request.branchRef)) throw fail('InvalidBranchNameException', 'The branch name is not valid.');
-    const tip = await this.tipOf(dir, request.branchRef);
+    const tip = await refTip(dir, request.branchRef);
     const parent = await this.checkParent(dir, tip, request.parentCommitId);
 
-    const indexFile = join(this.config.dataDir, 'tmp', `index-${randomUUID()}`);
-    await mkdir(join(this.config.dataDir, 'tmp'), { recursive: true });
-    const git = (subcommand: string, flags: string[], args: string[], stdin?: string | Buffer) =>
-      runGitChecked({ gitDir: dir, subcommand, flags, args, env: { GIT_INDEX_FILE: indexFile } }, { stdin, timeoutMs: GIT_TIMEOUT_MS, maxOutputBytes: 256 * 1024 * 1024 });
-    try {
-      await git('read-tree', parent ? [] : ['--empty'], parent ? [parent] : []);
-      const edit = new TreeEdit(parseIndex(await git('ls-files', ['-s', '-z'], [])));
-      await this.applyEdits(edit, request, (content) => git('hash-object', ['-w', '--stdin'], [], content).then((b) => b.toString().trim()));
-      if (request.keepEmptyFolders) edit.keepEmptyFolders((await git('hash-object', ['-w', '--stdin'], [], Buffer.alloc(0))).toString().trim());
-      const script = [...edit.added, ...edit.updated].map(([path, e]) => `${e.mode} ${e.id}\t${path}\0`).join('') + [...edit.deleted.keys()].map((path) => `0 ${ZERO_ID}\t${path}\0`).join('');
-      if (script) await git('update-index', ['-z', '--index-info'], [], script);
-      const treeId = (await git('write-tree', [], [])).toString().trim();
+    return TempIndex.use(dir, join(this.config.dataDir, 'tmp'), async (index) => {
+      const edit = new TreeEdit(await index.read(parent));
+      await this.applyEdits(edit, request, (content) => index.hashBlob(content));
+      if (request.keepEmptyFolders) edit.keepEmptyFolders(await index.hashBlob(Buffer.alloc(0)));
+      await index.apply([...edit.added, ...edit.updated], edit.deleted.keys());
+      const treeId = await index.writeTree();
       if (request.rejectEmpty && parent && treeId === (await this.treeOf(dir, parent))) throw fail('NoChangeException', 'The commit cannot be created because no changes will be made to the repository as a result of this commit.');
-      const commitId = (await git('hash-object', ['-tcommit', '-w', '--stdin'], [], commitObject(treeId, parent, request))).toString().trim();
+      const commit = commitObject({ treeId, parents: parent ? [parent] : [], authorName: request.authorName, authorEmail: request.authorEmail, message: request.message });
+      const commitId = await index.writeCommit(commit);
       try {
         await this.refs.update({ repositoryId: request.repositoryId, updates: [{ ref: request.branchRef, oldId: tip ?? ZERO_ID, newId: commitId }], context: request.context });
       } catch (error) {
         if (isGrpcError(error, status.FAILED_PRECONDITION) || (error instanceof RpcError && error.code === GrpcStatus.FAILED_PRECONDITION)) throw outdated();
         throw error;
       }
-      const meta = (entries: Map<string, IndexEntry>, withBlob: boolean) =>
-        [...entries].map(([absolutePath, e]) => ({ absolutePath, blobId: withBlob ? e.id : '', fileMode: fileModeOf(e.mode) }));
-      return { commitId, treeId, filesAdded: meta(edit.added, true), filesUpdated: meta(edit.updated, true), filesDeleted: meta(edit.deleted, true) };
-    } finally {
-      await rm(indexFile, { force: true });
-      await rm(`${indexFile}.lock`, { force: true });
-    }
+      const meta = (entries: Map<string, IndexEntry>) => [...entries].map(([absolutePath, e]) => ({ absolutePath, blobId: e.id, fileMode: fileModeOf(e.mode) }));
+      return { commitId, treeId, filesAdded: meta(edit.added), filesUpdated: meta(edit.updated), filesDeleted: meta(edit.deleted) };
+    });
   }
 
   private async applyEdits(edit: TreeEdit, request: storage.CreateCommitRequest, hashBlob: (content: Buffer) => Promise<string>): Promise<void> {
@@ -111,15 +103,6 @@ export class CommitBuilder {
     return parentCommitId;
   }
 
-  private async tipOf(dir: string, ref: string): Promise<string | undefined> {
-    const out = await runGitChecked({ gitDir: dir, subcommand: 'for-each-ref', flags: ['--format=%(objectname) %(refname)'], args: [ref] }, { timeoutMs: GIT_TIMEOUT_MS });
-    return out
-      .toString()
-      .split('\n')
-      .find((line) => line.slice(41) === ref)
-      ?.slice(0, 40);
-  }
-
   private async typeOf(dir: string, id: string): Promise<string> {
     const out = await runGitChecked({ gitDir: dir, subcommand: 'cat-file', flags: ['--batch-check'] }, { stdin: `${id}\n`, timeoutMs: GIT_TIMEOUT_MS });
     return /^[0-9a-f]{40} (\w+)/.exec(out.toString())?.[1] ?? '';
@@ -135,22 +118,3 @@ function outdated(): RpcError {
   return fail('ParentCommitIdOutdatedException', 'The parent commit ID is not the tip of the branch: the branch moved since it was read.', GrpcStatus.FAILED_PRECONDITION);
 }
 
-/** `ls-files -s -z`: "<mode> <id> <stage>\t<path>\0" per entry. */
-export function parseIndex(out: Buffer): Map<string, IndexEntry> {
-  const entries = new Map<string, IndexEntry>();
-  for (const record of out.toString('utf8').split('\0')) {
-    const match = /^(\d{6}) ([0-9a-f]{40}) \d\t(.+)$/s.exec(record);
-    if (match) entries.set(match[3], { mode: match[1], id: match[2] });
-  }
-  return entries;
-}
-
-/** A commit object as git writes it; author and committer are the caller, at the current time. */
-function commitObject(treeId: string, parent: string | undefined, request: storage.CreateCommitRequest): string {
-  for (const value of [request.authorName, request.authorEmail]) {
-    if (/[<>\n\0]/.test(value)) throw fail('InvalidEmailException', 'Names and emails cannot contain <, > or line breaks.');
-  }
-  const signature = `${request.authorName || 'Cairn'} <${request.authorEmail}> ${Math.floor(Date.now() / 1000)} +0000`;
-  const message = request.message.endsWith('\n') ? request.message : `${request.message}\n`;
-  return `tree ${treeId}\n${parent ? `parent ${parent}\n` : ''}author ${signature}\ncommitter ${signature}\n\n${message}`;
-}

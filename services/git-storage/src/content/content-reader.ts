@@ -3,8 +3,9 @@ import { storageContent } from '@cairn/contracts';
 import { spawnGit } from '@cairn/git';
 import { RepositoryStore } from '../repositories/repository-store';
 import { contentError, ContentErrorCode as Code } from './content.errors';
-import { EMPTY_TREE_ID, RawDiffParser, RawDifference, toDifference } from './git-objects';
-import { ObjectReader, PathEntry, pathSegments } from './object-reader';
+import { EMPTY_TREE_ID, toDifference } from './git-objects';
+import { ObjectReader, PathEntry, pathSegments, withReader } from './object-reader';
+import { rawDiff } from './raw-diff';
 
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 const MAX_PAGE = 1000;
@@ -183,15 +184,6 @@ async function renamedFrom(dir: string, reader: ObjectReader, commit: storageCon
   return undefined;
 }
 
-async function withReader<T>(dir: string, fn: (reader: ObjectReader) => Promise<T>): Promise<T> {
-  const reader = ObjectReader.open(dir);
-  try {
-    return await fn(reader);
-  } finally {
-    await reader.close();
-  }
-}
-
 function page(offset: number, limit: number): { offset: number; limit: number } {
   if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw contentError(Code.InvalidArgument, `offset must be ≥ 0 and limit 1 to ${MAX_PAGE}`);
@@ -226,23 +218,6 @@ async function* compareEntries(dir: string, before: PathEntry | undefined, after
 
 async function* diffTrees(dir: string, beforeTree: string, afterTree: string, beforePrefix: string, afterPrefix: string): AsyncGenerator<storageContent.GitDifference> {
   for await (const raw of rawDiff(dir, ['-r', '-z'], beforeTree, afterTree)) yield toDifference(raw, beforePrefix, afterPrefix);
-}
-
-/** `git diff-tree` of two trees, record by record; stopping early ends the process. */
-async function* rawDiff(dir: string, flags: string[], beforeTree: string, afterTree: string): AsyncGenerator<RawDifference> {
-  const proc = spawnGit({ gitDir: dir, subcommand: 'diff-tree', flags, args: [beforeTree, afterTree] }, { idleTimeoutMs: 60_000 });
-  proc.stdin.end();
-  const parser = new RawDiffParser();
-  let finished = false;
-  try {
-    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) yield* parser.push(chunk);
-    const code = await proc.wait();
-    if (code !== 0 || !parser.complete) throw new Error(`git diff-tree failed (${code}): ${proc.stderr.trim()}`);
-    finished = true;
-  } finally {
-    // A full page stops the comparison early.
-    if (!finished) proc.kill();
-  }
 }
 
 /** `git rev-list --stdin --parents --topo-order`, one `[commit, ...parents]` per line. */

@@ -139,6 +139,16 @@ export class ObjectReader {
   }
 }
 
+/** Runs `fn` with a cat-file session that is closed afterwards, whatever happens. */
+export async function withReader<T>(dir: string, fn: (reader: ObjectReader) => Promise<T>): Promise<T> {
+  const reader = ObjectReader.open(dir);
+  try {
+    return await fn(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
 /** The names to try for a commit specifier, in git's order; throws when it can name nothing. */
 export function revisionCandidates(revision: string): string[] {
   if (revision === '' || revision === 'HEAD') return ['HEAD'];
