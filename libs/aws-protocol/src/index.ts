@@ -4,3 +4,4 @@ export * from './sigv4-verifier';
 export * from './aws-json';
 export * from './aws-query';
 export * from './node-request';
+export * from './json-input';

@@ -44,6 +44,47 @@ export interface EventMap {
     actorArn: string;
     updates: { ref: string; oldId: string; newId: string }[];
   };
+  /** A change to a pull request, its approvals or its comments. */
+  'pull-request.changed': {
+    repositoryId: string;
+    accountId: string;
+    /** EventBridge's detail-type. */
+    detailType: 'CodeCommit Pull Request State Change' | 'CodeCommit Comment on Pull Request';
+    detail: PullRequestEventDetail;
+  };
+}
+
+/**
+ * The `detail` of CodeCommit's EventBridge pull-request events ("CodeCommit Pull Request State
+ * Change", "CodeCommit Comment on Pull Request"), which rules and triggers match on.
+ */
+export interface PullRequestEventDetail {
+  /** pullRequestCreated, pullRequestSourceBranchUpdated, pullRequestStatusChanged, pullRequestMergeStatusUpdated,
+   * pullRequestApprovalRuleCreated|Updated|Deleted|Overridden, pullRequestApprovalStateChanged,
+   * commentOnPullRequestCreated, commentOnPullRequestUpdated. */
+  event: string;
+  pullRequestId: string;
+  repositoryNames: string[];
+  title: string;
+  author: string;
+  callerUserArn: string;
+  pullRequestStatus: 'Open' | 'Closed';
+  isMerged: 'True' | 'False';
+  sourceReference: string;
+  destinationReference: string;
+  sourceCommit: string;
+  destinationCommit: string;
+  mergeBase?: string;
+  revisionId: string;
+  creationDate: string;
+  lastModifiedDate: string;
+  notificationBody: string;
+  approvalStatus?: 'APPROVE' | 'REVOKE';
+  overrideStatus?: 'OVERRIDE' | 'REVOKE';
+  approvalRuleId?: string;
+  approvalRuleName?: string;
+  commentId?: string;
+  inReplyTo?: string;
 }
 
 export type EventType = keyof EventMap;
@@ -69,6 +110,7 @@ const EVENT_TYPE_SET: Record<EventType, true> = {
   'repository.renamed': true,
   'repository.updated': true,
   'references.updated': true,
+  'pull-request.changed': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as EventType[];

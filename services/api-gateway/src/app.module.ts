@@ -6,6 +6,7 @@ import { BranchOperations } from './codecommit/branch-operations';
 import { CommitOperations } from './codecommit/commit-operations';
 import { ContentOperations } from './codecommit/content-operations';
 import { MergeOperations } from './codecommit/merge-operations';
+import { PullRequestOperations } from './codecommit/pull-request-operations';
 import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { IamOperations } from './iam/iam-operations';
@@ -13,6 +14,6 @@ import { IamUpstream } from './iam/iam-upstream';
 import { StsOperations } from './sts/sts-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, MergeOperations, IamUpstream, IamOperations, StsOperations, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, MergeOperations, PullRequestOperations, IamUpstream, IamOperations, StsOperations, GatewayHttpController],
 })
 export class ApiGatewayModule {}

@@ -5,6 +5,7 @@ export const gatewayConfigSchema = {
   port: int('CAIRN_API_PORT', 0),
   policyAddress: str('CAIRN_POLICY_ADDR'),
   metadataAddress: str('CAIRN_METADATA_ADDR'),
+  pullRequestsAddress: str('CAIRN_PULL_REQUESTS_ADDR'),
   /** Largest API request body accepted (PutFile carries up to 6 MB, base64-encoded). */
   maxBodyBytes: int('CAIRN_API_MAX_BODY_BYTES', 10 * 1024 * 1024),
 };

@@ -7,6 +7,6 @@ import type { policy } from '@cairn/contracts';
 export interface Operation {
   resources(input: Record<string, unknown>, caller: policy.Principal): Promise<string[]>;
   /** Condition keys of the request, e.g. `codecommit:References` for operations that move a branch. */
-  conditions?(input: Record<string, unknown>): Record<string, string[]>;
+  conditions?(input: Record<string, unknown>): Record<string, string[]> | Promise<Record<string, string[]>>;
   run(input: Record<string, unknown>, caller: policy.Principal): Promise<unknown>;
 }

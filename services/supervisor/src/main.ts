@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   };
   const policyDb = await database('policy');
   const metadataDb = await database('metadata');
+  const pullRequestsDb = await database('pull-requests');
   const eventLogUrl = await database('events');
 
   const service = (name: string, env: Record<string, string>, info: Record<string, unknown> = {}) =>
@@ -84,7 +85,10 @@ async function main(): Promise<void> {
       CAIRN_PUBLIC_SSH_URL: `ssh://127.0.0.1:${sshPort}`,
     }),
   );
-  const gatewayPort = await startGateway(service, policy, metadata);
+  const pullRequests = address(
+    await service('pull-requests', { CAIRN_DATABASE_URL: pullRequestsDb, CAIRN_EVENT_LOG_URL: eventLogUrl, CAIRN_METADATA_ADDR: metadata, CAIRN_STORAGE_ADDR: storage }),
+  );
+  const gatewayPort = await startGateway(service, policy, metadata, pullRequests);
   await service('git-protocol', {
     CAIRN_HTTP_HOST: '127.0.0.1',
     CAIRN_HTTP_PORT: String(httpPort),
@@ -106,8 +110,8 @@ async function main(): Promise<void> {
  * The gateway's HTTP port is internal; like the gRPC ports it is picked by the OS on first start
  * and kept for restarts.
  */
-async function startGateway(service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>, policy: string, metadata: string): Promise<number> {
-  const ready = await service('api-gateway', { CAIRN_API_PORT: '0', CAIRN_POLICY_ADDR: policy, CAIRN_METADATA_ADDR: metadata });
+async function startGateway(service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>, policy: string, metadata: string, pullRequests: string): Promise<number> {
+  const ready = await service('api-gateway', { CAIRN_API_PORT: '0', CAIRN_POLICY_ADDR: policy, CAIRN_METADATA_ADDR: metadata, CAIRN_PULL_REQUESTS_ADDR: pullRequests });
   const gateway = children[children.length - 1];
   gateway.spec.env.CAIRN_API_PORT = String(ready.httpPort);
   return ready.httpPort!;

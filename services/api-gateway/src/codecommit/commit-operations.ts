@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AwsError } from '@cairn/aws-protocol';
 import { callUnary, metadata, storage } from '@cairn/contracts';
 import { Upstreams } from '../upstreams';
-import { branchReference, optionalString, requiredString } from './input';
+import { branchReference, optionalObjectList, optionalString, requiredString } from './input';
 import { Operation } from '../operation';
 import { RepositoryArns } from './repository-arns';
 
@@ -29,13 +29,6 @@ function blob(value: unknown, member: string): Buffer {
   if (value === undefined || value === null) return Buffer.alloc(0);
   if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw new AwsError('SerializationException', `${member} must be base64`);
   return Buffer.from(value, 'base64');
-}
-
-function objects(input: Record<string, unknown>, member: string): Record<string, unknown>[] {
-  const value = input[member];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null)) throw new AwsError('SerializationException', `${member} must be a list of objects`);
-  return value as Record<string, unknown>[];
 }
 
 type Commit = storage.CreateCommitResponse;
@@ -101,7 +94,7 @@ export class CommitOperations {
       conditions: branchReference,
       run: async (input, caller) => {
         const commit = await this.commit('CreateCommit', input, caller.arn, {
-          putFiles: objects(input, 'putFiles').map((p) => {
+          putFiles: optionalObjectList(input, 'putFiles').map((p) => {
             const source = p.sourceFile as Record<string, unknown> | undefined;
             return {
               path: optionalString(p, 'filePath'),
@@ -111,8 +104,8 @@ export class CommitOperations {
               fileMode: fileMode(p.fileMode),
             };
           }),
-          deleteFiles: objects(input, 'deleteFiles').map((d) => requiredString(d, 'filePath', ...PATH_REQUIRED)),
-          setFileModes: objects(input, 'setFileModes').map((m) => ({ path: requiredString(m, 'filePath', ...PATH_REQUIRED), fileMode: fileMode(m.fileMode) })),
+          deleteFiles: optionalObjectList(input, 'deleteFiles').map((d) => requiredString(d, 'filePath', ...PATH_REQUIRED)),
+          setFileModes: optionalObjectList(input, 'setFileModes').map((m) => ({ path: requiredString(m, 'filePath', ...PATH_REQUIRED), fileMode: fileMode(m.fileMode) })),
         });
         return {
           commitId: commit.commitId,

@@ -1,37 +1,4 @@
-import { AwsError } from '@cairn/aws-protocol';
-
-/**
- * Reading awsJson input. The JS SDK validates almost nothing, so the type of every member is
- * checked here and a wrong one is a SerializationException, as AWS answers it.
- */
-export function optionalString(input: Record<string, unknown>, member: string): string {
-  const value = input[member];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new AwsError('SerializationException', `${member} must be a string`);
-  return value;
-}
-
-export function requiredString(input: Record<string, unknown>, member: string, missingCode: string, missingMessage: string): string {
-  const value = optionalString(input, member);
-  if (value === '') throw new AwsError(missingCode, missingMessage);
-  return value;
-}
-
-export function optionalStringMap(input: Record<string, unknown>, member: string): Record<string, string> {
-  const value = input[member];
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new AwsError('SerializationException', `${member} must be a map of strings`);
-  }
-  return value as Record<string, string>;
-}
-
-export function optionalStringList(input: Record<string, unknown>, member: string): string[] {
-  const value = input[member];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new AwsError('SerializationException', `${member} must be a list of strings`);
-  return value as string[];
-}
+export { optionalString, requiredString, optionalStringMap, optionalStringList, optionalObjectList, optionalEnum, optionalPositiveInt } from '@cairn/aws-protocol';
 
 /**
  * `codecommit:References` for an operation that moves one branch, as IAM evaluates branch-level

@@ -1,53 +1,18 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AwsError } from '@cairn/aws-protocol';
-import { callUnary, createClient, metadataMerge, storage, storageMerge as sm } from '@cairn/contracts';
+import { callUnary, createClient, metadataMerge, storageMerge as sm } from '@cairn/contracts';
+import { mergeCommitFields, mergeOption, mergeSpec } from '@cairn/codecommit';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Operation } from '../operation';
-import { optionalString, optionalStringList, requiredString } from './input';
+import { optionalPositiveInt, optionalString, optionalStringList, requiredString } from './input';
 import { RepositoryArns } from './repository-arns';
 
 const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is required, but was not specified.'] as const;
-const COMMIT_REQUIRED = ['CommitRequiredException', 'A commit specifier is required, but was not specified.'] as const;
 const PATH_REQUIRED = ['PathRequiredException', 'A file path is required, but was not specified.'] as const;
 const DEFAULT_MAX_CONFLICT_FILES = 100;
 
-const MERGE_OPTIONS: Record<string, sm.MergeOption> = {
-  FAST_FORWARD_MERGE: sm.MergeOption.FAST_FORWARD_MERGE,
-  SQUASH_MERGE: sm.MergeOption.SQUASH_MERGE,
-  THREE_WAY_MERGE: sm.MergeOption.THREE_WAY_MERGE,
-};
-const DETAIL_LEVELS: Record<string, sm.ConflictDetailLevel> = { FILE_LEVEL: sm.ConflictDetailLevel.FILE_LEVEL, LINE_LEVEL: sm.ConflictDetailLevel.LINE_LEVEL };
-const STRATEGIES: Record<string, sm.ConflictResolutionStrategy> = {
-  NONE: sm.ConflictResolutionStrategy.NONE,
-  ACCEPT_SOURCE: sm.ConflictResolutionStrategy.ACCEPT_SOURCE,
-  ACCEPT_DESTINATION: sm.ConflictResolutionStrategy.ACCEPT_DESTINATION,
-  AUTOMERGE: sm.ConflictResolutionStrategy.AUTOMERGE,
-};
-const REPLACEMENT_TYPES: Record<string, sm.ReplacementType> = {
-  KEEP_BASE: sm.ReplacementType.KEEP_BASE,
-  KEEP_SOURCE: sm.ReplacementType.KEEP_SOURCE,
-  KEEP_DESTINATION: sm.ReplacementType.KEEP_DESTINATION,
-  USE_NEW_CONTENT: sm.ReplacementType.USE_NEW_CONTENT,
-};
-const FILE_MODES: Record<string, storage.FileMode> = { NORMAL: storage.FileMode.FILE_MODE_NORMAL, EXECUTABLE: storage.FileMode.FILE_MODE_EXECUTABLE, SYMLINK: storage.FileMode.FILE_MODE_SYMLINK };
 const MODE_NAMES: Record<string, string> = { '100644': 'NORMAL', '100755': 'EXECUTABLE', '120000': 'SYMLINK' };
 const OBJECT_TYPES: Record<string, string> = { blob: 'FILE', tree: 'DIRECTORY', submodule: 'GIT_LINK' };
-
-/** An enum member: absent is the default; anything else must be one of the names. */
-function enumMember<T>(input: Record<string, unknown>, member: string, values: Record<string, T>, invalid: string, fallback: T): T {
-  const value = input[member];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string' || !Object.hasOwn(values, value)) throw new AwsError(invalid, `The ${member} ${String(value)} is not valid.`);
-  return values[value];
-}
-
-function positiveInt(input: Record<string, unknown>, member: string, invalid: string): number {
-  const value = input[member];
-  if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number') throw new AwsError('SerializationException', `${member} must be a number`);
-  if (!Number.isInteger(value) || value <= 0) throw new AwsError(invalid, `The ${member} ${value} is not valid.`);
-  return value;
-}
 
 /** nextToken: where the previous page stopped (a path, or a hunk offset), opaque to the client. */
 interface PageToken {
@@ -74,61 +39,6 @@ function decodeToken(input: Record<string, unknown>): PageToken {
   }
 }
 
-function objects(input: Record<string, unknown>, member: string): Record<string, unknown>[] {
-  const value = input[member];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null)) throw new AwsError('SerializationException', `${member} must be a list of objects`);
-  return value as Record<string, unknown>[];
-}
-
-function fileMode(entry: Record<string, unknown>, required: boolean): storage.FileMode {
-  const value = entry.fileMode;
-  if (value === undefined || value === null) {
-    if (required) throw new AwsError('FileModeRequiredException', 'A file mode is required, but was not specified.');
-    return storage.FileMode.FILE_MODE_UNSPECIFIED;
-  }
-  if (typeof value !== 'string' || !Object.hasOwn(FILE_MODES, value)) throw new AwsError('InvalidFileModeException', `The file mode ${String(value)} is not valid.`);
-  return FILE_MODES[value];
-}
-
-/** conflictResolution, with the member-level checks CodeCommit makes before looking at the merge. */
-function conflictResolution(input: Record<string, unknown>): sm.ConflictResolution | undefined {
-  const value = input.conflictResolution;
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new AwsError('InvalidConflictResolutionException', 'The conflict resolution is not valid.');
-  const resolution = value as Record<string, unknown>;
-  return {
-    replaceContents: objects(resolution, 'replaceContents').map((entry) => {
-      const path = requiredString(entry, 'filePath', ...PATH_REQUIRED);
-      if (entry.replacementType === undefined || entry.replacementType === null) throw new AwsError('ReplacementTypeRequiredException', `A replacement type is required for ${path}.`);
-      const replacementType = enumMember(entry, 'replacementType', REPLACEMENT_TYPES, 'InvalidReplacementTypeException', sm.ReplacementType.REPLACEMENT_TYPE_UNSPECIFIED);
-      const hasContent = entry.content !== undefined && entry.content !== null;
-      if (replacementType === sm.ReplacementType.USE_NEW_CONTENT && !hasContent) throw new AwsError('ReplacementContentRequiredException', `Content is required to replace ${path} with new content.`);
-      if (replacementType !== sm.ReplacementType.USE_NEW_CONTENT && hasContent) throw new AwsError('InvalidReplacementContentException', `Content can only be given for USE_NEW_CONTENT (${path}).`);
-      if (hasContent && (typeof entry.content !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(entry.content) || entry.content.length % 4 !== 0)) throw new AwsError('InvalidReplacementContentException', `The content for ${path} must be base64.`);
-      return { path, replacementType, content: hasContent ? Buffer.from(entry.content as string, 'base64') : Buffer.alloc(0), fileMode: fileMode(entry, false) };
-    }),
-    deleteFiles: objects(resolution, 'deleteFiles').map((entry) => requiredString(entry, 'filePath', ...PATH_REQUIRED)),
-    setFileModes: objects(resolution, 'setFileModes').map((entry) => ({ path: requiredString(entry, 'filePath', ...PATH_REQUIRED), fileMode: fileMode(entry, true) })),
-  };
-}
-
-/** The members every merge operation shares: what to merge, and how to settle conflicts. */
-function mergeSpec(input: Record<string, unknown>): sm.MergeSpec {
-  return {
-    repositoryId: '',
-    sourceRevision: requiredString(input, 'sourceCommitSpecifier', ...COMMIT_REQUIRED),
-    destinationRevision: requiredString(input, 'destinationCommitSpecifier', ...COMMIT_REQUIRED),
-    detailLevel: enumMember(input, 'conflictDetailLevel', DETAIL_LEVELS, 'InvalidConflictDetailLevelException', sm.ConflictDetailLevel.LINE_LEVEL),
-    strategy: enumMember(input, 'conflictResolutionStrategy', STRATEGIES, 'InvalidConflictResolutionStrategyException', sm.ConflictResolutionStrategy.NONE),
-    resolution: conflictResolution(input),
-  };
-}
-
-function mergeOption(input: Record<string, unknown>): sm.MergeOption {
-  if (input.mergeOption === undefined || input.mergeOption === null) throw new AwsError('MergeOptionRequiredException', 'A merge option is required, but was not specified.');
-  return enumMember(input, 'mergeOption', MERGE_OPTIONS, 'InvalidMergeOptionException', sm.MergeOption.MERGE_OPTION_UNSPECIFIED);
-}
 
 /** `codecommit:References` of a merge: the branch it moves (or would move). */
 function mergeReference(input: Record<string, unknown>): Record<string, string[]> {
@@ -218,10 +128,7 @@ export class MergeOperations implements OnApplicationShutdown {
         spec: mergeSpec(input),
         option,
         targetRef: '',
-        authorName: optionalString(input, 'authorName'),
-        authorEmail: optionalString(input, 'email'),
-        message: optionalString(input, 'commitMessage'),
-        keepEmptyFolders: input.keepEmptyFolders === true,
+        ...mergeCommitFields(input),
         context: undefined,
       },
       targetBranch: optionalString(input, 'targetBranch'),
@@ -252,7 +159,7 @@ export class MergeOperations implements OnApplicationShutdown {
       resources: this.onRepository,
       run: async (input) => {
         const option = mergeOption(input);
-        const max = positiveInt(input, 'maxConflictFiles', 'InvalidMaxConflictFilesException') || DEFAULT_MAX_CONFLICT_FILES;
+        const max = optionalPositiveInt(input, 'maxConflictFiles', 'InvalidMaxConflictFilesException') || DEFAULT_MAX_CONFLICT_FILES;
         const token = decodeToken(input);
         const out = await this.analyze(input, max, token.afterPath ?? '');
         return {
@@ -268,7 +175,7 @@ export class MergeOperations implements OnApplicationShutdown {
       run: async (input) => {
         mergeOption(input);
         const filePath = requiredString(input, 'filePath', ...PATH_REQUIRED);
-        const maxHunks = positiveInt(input, 'maxMergeHunks', 'InvalidMaxMergeHunksException');
+        const maxHunks = optionalPositiveInt(input, 'maxMergeHunks', 'InvalidMaxMergeHunksException');
         const token = decodeToken(input);
         const out = await this.describe(input, { paths: [filePath], maxFiles: 0, afterPath: '', maxHunks, hunkOffset: token.hunkOffset ?? 0 });
         const file = out.files[0];
@@ -280,8 +187,8 @@ export class MergeOperations implements OnApplicationShutdown {
       resources: this.onRepository,
       run: async (input) => {
         mergeOption(input);
-        const maxFiles = positiveInt(input, 'maxConflictFiles', 'InvalidMaxConflictFilesException') || DEFAULT_MAX_CONFLICT_FILES;
-        const maxHunks = positiveInt(input, 'maxMergeHunks', 'InvalidMaxMergeHunksException');
+        const maxFiles = optionalPositiveInt(input, 'maxConflictFiles', 'InvalidMaxConflictFilesException') || DEFAULT_MAX_CONFLICT_FILES;
+        const maxHunks = optionalPositiveInt(input, 'maxMergeHunks', 'InvalidMaxMergeHunksException');
         const filter = optionalStringList(input, 'filePaths');
         const token = decodeToken(input);
         let paths: string[] = [];

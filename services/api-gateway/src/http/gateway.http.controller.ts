@@ -25,6 +25,7 @@ import { BranchOperations } from '../codecommit/branch-operations';
 import { CommitOperations } from '../codecommit/commit-operations';
 import { ContentOperations } from '../codecommit/content-operations';
 import { MergeOperations } from '../codecommit/merge-operations';
+import { PullRequestOperations } from '../codecommit/pull-request-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
@@ -64,13 +65,14 @@ export class GatewayHttpController {
     commits: CommitOperations,
     content: ContentOperations,
     merges: MergeOperations,
+    pullRequests: PullRequestOperations,
     iamOperations: IamOperations,
     stsOperations: StsOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
-      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations, ...merges.operations },
+      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations, ...merges.operations, ...pullRequests.operations },
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),
@@ -124,7 +126,7 @@ export class GatewayHttpController {
       const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
       if (!handler) throw unknownOperation(operation);
       const action = `${protocol.actionPrefix}:${operation}`;
-      const context = Object.fromEntries(Object.entries(handler.conditions?.(input) ?? {}).map(([key, values]) => [key, { values }]));
+      const context = Object.fromEntries(Object.entries((await handler.conditions?.(input)) ?? {}).map(([key, values]) => [key, { values }]));
       for (const resource of await handler.resources(input, caller)) {
         const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context });
         if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
