@@ -29,6 +29,7 @@ import {
   UpdatePullRequestTitleCommand,
 } from '@aws-sdk/client-codecommit';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { createEventLog, type AnyEventEnvelope } from '@cairn/events';
 import { git, Stack, type AdminCredentials } from './support/stack';
 
 /**
@@ -293,5 +294,34 @@ describe('pull requests', () => {
     expect(got.pullRequest.title).toBe('Add feature');
     const merged = cli('merge-pull-request-by-three-way', '--pull-request-id', pr.pullRequestId!, '--repository-name', 'protected') as { pullRequest: PullRequest };
     expect(merged.pullRequest.pullRequestTargets![0].mergeMetadata!.isMerged).toBe(true);
+  });
+  it('publishes each change as an event shaped like CodeCommit\'s EventBridge detail', async () => {
+    const eventsDb = stack.services().find((s) => s.name === 'db-events') as unknown as { port: number };
+    const log = createEventLog(`postgres://postgres@127.0.0.1:${eventsDb.port}/postgres`);
+    const seen: AnyEventEnvelope[] = [];
+    const subscription = await log.subscribe('e2e-pr-events', async (e) => void seen.push(e), { fromBeginning: true });
+    try {
+      await repositoryWithFeature('evented-pr');
+      const pr = await open(users.author.sdk, 'evented-pr');
+      await sdk.send(new CreatePullRequestApprovalRuleCommand({ pullRequestId: pr.pullRequestId, approvalRuleName: 'any', approvalRuleContent: approvalContent(1) }));
+      await users['reviewer-a'].sdk.send(new UpdatePullRequestApprovalStateCommand({ pullRequestId: pr.pullRequestId, revisionId: pr.revisionId, approvalState: 'APPROVE' }));
+      await sdk.send(new MergePullRequestBySquashCommand({ pullRequestId: pr.pullRequestId, repositoryName: 'evented-pr' }));
+      const mine = () => seen.filter((e) => e.type === 'pull-request.changed' && e.payload.detail.pullRequestId === pr.pullRequestId);
+      const expected = ['pullRequestCreated', 'pullRequestApprovalRuleCreated', 'pullRequestApprovalStateChanged', 'pullRequestMergeStatusUpdated', 'pullRequestStatusChanged'];
+      const deadline = Date.now() + 20_000;
+      while (mine().length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const events = mine().map((e) => (e.type === 'pull-request.changed' ? e.payload : undefined)!);
+      expect(events.map((e) => e.detail.event)).toEqual(expected);
+      expect(events[0]).toMatchObject({
+        detailType: 'CodeCommit Pull Request State Change',
+        accountId: admin.accountId,
+        detail: { repositoryNames: ['evented-pr'], author: users.author.arn, callerUserArn: users.author.arn, pullRequestStatus: 'Open', isMerged: 'False', sourceReference: 'refs/heads/feature', destinationReference: 'refs/heads/main', revisionId: pr.revisionId },
+      });
+      expect(events[2].detail).toMatchObject({ approvalStatus: 'APPROVE', callerUserArn: users['reviewer-a'].arn });
+      expect(events[3].detail).toMatchObject({ isMerged: 'True', pullRequestStatus: 'Closed', callerUserArn: admin.userArn });
+    } finally {
+      await subscription.stop();
+      await log.close();
+    }
   });
 });
