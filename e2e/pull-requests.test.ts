@@ -12,6 +12,12 @@ import {
   EvaluatePullRequestApprovalRulesCommand,
   GetBranchCommand,
   GetCommitCommand,
+  GetCommentReactionsCommand,
+  GetCommentsForPullRequestCommand,
+  PostCommentForPullRequestCommand,
+  PostCommentReplyCommand,
+  PutCommentReactionCommand,
+  UpdateCommentCommand,
   GetFileCommand,
   GetPullRequestApprovalStatesCommand,
   GetPullRequestCommand,
@@ -323,5 +329,40 @@ describe('pull requests', () => {
       await subscription.stop();
       await log.close();
     }
+  });
+  it('comments on a line of a pull request, with replies, reactions and edits only by the author', async () => {
+    await repositoryWithFeature('commented', { 'code.ts': 'const a = 1;\nconst b = 2;\n' });
+    const pr = await open(users.author.sdk, 'commented');
+    const target = pr.pullRequestTargets![0];
+    const posted = await users['reviewer-a'].sdk.send(
+      new PostCommentForPullRequestCommand({
+        pullRequestId: pr.pullRequestId,
+        repositoryName: 'commented',
+        beforeCommitId: target.destinationCommit,
+        afterCommitId: target.sourceCommit,
+        location: { filePath: 'code.ts', filePosition: 2, relativeFileVersion: 'AFTER' },
+        content: 'Should b be 3?',
+        clientRequestToken: 'comment-1',
+      }),
+    );
+    const comment = posted.comment!;
+    expect(posted.afterBlobId).toMatch(/^[0-9a-f]{40}$/);
+    expect(comment).toMatchObject({ content: 'Should b be 3?', authorArn: users['reviewer-a'].arn, deleted: false });
+    await expect(
+      users['reviewer-a'].sdk.send(new PostCommentForPullRequestCommand({ pullRequestId: pr.pullRequestId, repositoryName: 'commented', beforeCommitId: target.destinationCommit, afterCommitId: target.sourceCommit, location: { filePath: 'code.ts', filePosition: 99, relativeFileVersion: 'AFTER' }, content: 'x' })),
+    ).rejects.toMatchObject({ name: 'InvalidFilePositionException' });
+
+    const reply = (await users.author.sdk.send(new PostCommentReplyCommand({ inReplyTo: comment.commentId, content: 'Yes, fixing.' }))).comment!;
+    expect(reply.inReplyTo).toBe(comment.commentId);
+    await users.author.sdk.send(new PutCommentReactionCommand({ commentId: comment.commentId, reactionValue: ':thumbsup:' }));
+    const reactions = (await sdk.send(new GetCommentReactionsCommand({ commentId: comment.commentId }))).reactionsForComment!;
+    expect(reactions[0].reactionUsers).toEqual([users.author.arn]);
+    await expect(users.author.sdk.send(new UpdateCommentCommand({ commentId: comment.commentId, content: 'edited' }))).rejects.toMatchObject({ name: 'CommentNotCreatedByCallerException' });
+    expect((await users['reviewer-a'].sdk.send(new UpdateCommentCommand({ commentId: comment.commentId, content: 'Should b be 3? (edited)' }))).comment!.content).toBe('Should b be 3? (edited)');
+
+    const threads = (await sdk.send(new GetCommentsForPullRequestCommand({ pullRequestId: pr.pullRequestId }))).commentsForPullRequestData!;
+    expect(threads).toHaveLength(1);
+    expect(threads[0].location).toMatchObject({ filePath: 'code.ts', filePosition: 2, relativeFileVersion: 'AFTER' });
+    expect(threads[0].comments!.map((c) => c.content)).toEqual(['Should b be 3? (edited)', 'Yes, fixing.']);
   });
 });

@@ -65,7 +65,7 @@ export function conflictResolution(input: Record<string, unknown>): sm.ConflictR
 /** How conflicts are settled: detail level, strategy and explicit resolutions. */
 export function conflictSettings(input: Record<string, unknown>): Pick<sm.MergeSpec, 'detailLevel' | 'strategy' | 'resolution'> {
   return {
-    detailLevel: optionalEnum(input, 'conflictDetailLevel', DETAIL_LEVELS, 'InvalidConflictDetailLevelException', sm.ConflictDetailLevel.LINE_LEVEL),
+    detailLevel: optionalEnum(input, 'conflictDetailLevel', DETAIL_LEVELS, 'InvalidConflictDetailLevelException', sm.ConflictDetailLevel.FILE_LEVEL),
     strategy: optionalEnum(input, 'conflictResolutionStrategy', STRATEGIES, 'InvalidConflictResolutionStrategyException', sm.ConflictResolutionStrategy.NONE),
     resolution: conflictResolution(input),
   };
@@ -84,6 +84,13 @@ export function mergeSpec(input: Record<string, unknown>): sm.MergeSpec {
 export function mergeOption(input: Record<string, unknown>): sm.MergeOption {
   if (input.mergeOption === undefined || input.mergeOption === null) throw new AwsError('MergeOptionRequiredException', 'A merge option is required, but was not specified.');
   return optionalEnum(input, 'mergeOption', MERGE_OPTIONS, 'InvalidMergeOptionException', sm.MergeOption.MERGE_OPTION_UNSPECIFIED);
+}
+
+/** A merge option for operations that make or describe a merge commit: fast-forward has none. */
+export function commitMergeOption(input: Record<string, unknown>): sm.MergeOption {
+  const option = mergeOption(input);
+  if (option === sm.MergeOption.FAST_FORWARD_MERGE) throw new AwsError('InvalidMergeOptionException', 'FAST_FORWARD_MERGE makes no merge commit and has no conflicts to describe.');
+  return option;
 }
 
 /** The members of the commit a merge writes. */

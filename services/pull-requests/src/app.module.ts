@@ -12,11 +12,13 @@ import { BranchTrackerConsumer, EVENT_LOG } from './pull-requests/branch-tracker
 import { ApprovalsService } from './approvals/approvals.service';
 import { RuleTemplates } from './templates/rule-templates';
 import { InvokeGrpcController } from './invoke/invoke.grpc.controller';
+import { COMMENT_ENTITIES } from './comments/comment.entity';
+import { COMMENT_PROVIDERS } from './comments/comments.operations';
 
 @Module({
   providers: [
     { provide: PULL_REQUESTS_CONFIG, useFactory: loadPullRequestsConfig },
-    { provide: DataSource, inject: [PULL_REQUESTS_CONFIG], useFactory: (c: PullRequestsConfig) => openDatabase(c.databaseUrl, [...PULL_REQUEST_ENTITIES, ...TEMPLATE_ENTITIES, ...OUTBOX_ENTITIES]) },
+    { provide: DataSource, inject: [PULL_REQUESTS_CONFIG], useFactory: (c: PullRequestsConfig) => openDatabase(c.databaseUrl, [...PULL_REQUEST_ENTITIES, ...TEMPLATE_ENTITIES, ...COMMENT_ENTITIES, ...OUTBOX_ENTITIES]) },
     { provide: EVENT_LOG, inject: [PULL_REQUESTS_CONFIG], useFactory: (c: PullRequestsConfig) => createEventLog(c.eventLogUrl) },
     { provide: OutboxRelay, inject: [DataSource, EVENT_LOG], useFactory: (dataSource: DataSource, eventLog: EventLog) => new OutboxRelay({ dataSource, eventLog }) },
     Upstreams,
@@ -25,6 +27,7 @@ import { InvokeGrpcController } from './invoke/invoke.grpc.controller';
     ApprovalsService,
     PullRequestOperations,
     BranchTrackerConsumer,
+    ...COMMENT_PROVIDERS,
     InvokeGrpcController,
   ],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AwsError } from '@cairn/aws-protocol';
 import { callUnary, createClient, metadataMerge, storageMerge as sm } from '@cairn/contracts';
-import { mergeCommitFields, mergeOption, mergeSpec } from '@cairn/codecommit';
+import { commitMergeOption, mergeCommitFields, mergeOption, mergeSpec } from '@cairn/codecommit';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Operation } from '../operation';
 import { optionalPositiveInt, optionalString, optionalStringList, requiredString } from './input';
@@ -165,7 +165,8 @@ export class MergeOperations implements OnApplicationShutdown {
         return {
           mergeable: option === sm.MergeOption.FAST_FORWARD_MERGE ? out.fastForward : out.mergeable,
           ...commitIds(out.commits),
-          conflictMetadataList: out.conflicts.map(conflictMetadataJson),
+          // A fast-forward has nothing to conflict: CodeCommit's list is always empty for it.
+          conflictMetadataList: option === sm.MergeOption.FAST_FORWARD_MERGE ? [] : out.conflicts.map(conflictMetadataJson),
           nextToken: encodeToken({ afterPath: out.nextAfterPath }),
         };
       },
@@ -173,7 +174,7 @@ export class MergeOperations implements OnApplicationShutdown {
     DescribeMergeConflicts: {
       resources: this.onRepository,
       run: async (input) => {
-        mergeOption(input);
+        commitMergeOption(input);
         const filePath = requiredString(input, 'filePath', ...PATH_REQUIRED);
         const maxHunks = optionalPositiveInt(input, 'maxMergeHunks', 'InvalidMaxMergeHunksException');
         const token = decodeToken(input);
@@ -186,26 +187,30 @@ export class MergeOperations implements OnApplicationShutdown {
     BatchDescribeMergeConflicts: {
       resources: this.onRepository,
       run: async (input) => {
-        mergeOption(input);
+        commitMergeOption(input);
         const maxFiles = optionalPositiveInt(input, 'maxConflictFiles', 'InvalidMaxConflictFilesException') || DEFAULT_MAX_CONFLICT_FILES;
         const maxHunks = optionalPositiveInt(input, 'maxMergeHunks', 'InvalidMaxMergeHunksException');
         const filter = optionalStringList(input, 'filePaths');
         const token = decodeToken(input);
-        let paths: string[] = [];
-        let next = '';
-        if (filter.length > 0) {
-          // Only the named files that conflict, paged like the unfiltered list.
-          const all = await this.analyze(input, 0, token.afterPath ?? '');
-          const wanted = all.conflicts.map((c) => c.filePath).filter((p) => filter.includes(p));
-          paths = wanted.slice(0, maxFiles);
-          next = wanted.length > maxFiles ? paths[paths.length - 1] : '';
-          if (paths.length === 0) return { conflicts: [], errors: [], ...commitIds(all.commits) };
+        if (filter.length === 0) {
+          const out = await this.describe(input, { paths: [], maxFiles, afterPath: token.afterPath ?? '', maxHunks, hunkOffset: 0 });
+          return { conflicts: out.files.map(fileConflictJson), errors: [], nextToken: encodeToken({ afterPath: out.nextAfterPath }), ...commitIds(out.commits) };
         }
-        const out = await this.describe(input, { paths, maxFiles, afterPath: filter.length > 0 ? '' : (token.afterPath ?? ''), maxHunks, hunkOffset: 0 });
+        // The named files that conflict, paged like the unfiltered list; named files that exist in
+        // none of the three commits are reported once, on the first page.
+        const all = await this.analyze(input, 0, '');
+        const conflicting = all.conflicts.map((c) => c.filePath);
+        const wanted = conflicting.filter((p) => filter.includes(p));
+        const from = token.afterPath ? wanted.indexOf(token.afterPath) + 1 : 0;
+        const page = wanted.slice(from, from + maxFiles);
+        const others = token.afterPath ? [] : filter.filter((p) => !conflicting.includes(p));
+        const next = from + maxFiles < wanted.length ? page[page.length - 1] : '';
+        if (page.length + others.length === 0) return { conflicts: [], errors: [], ...commitIds(all.commits) };
+        const out = await this.describe(input, { paths: [...page, ...others], maxFiles: 0, afterPath: '', maxHunks, hunkOffset: 0 });
         return {
-          conflicts: out.files.map(fileConflictJson),
+          conflicts: out.files.filter((f) => page.includes(f.metadata!.filePath)).map(fileConflictJson),
           errors: out.errors.map((e) => ({ filePath: e.path, exceptionName: e.code, message: e.message })),
-          nextToken: encodeToken({ afterPath: filter.length > 0 ? next : out.nextAfterPath }),
+          nextToken: encodeToken({ afterPath: next }),
           ...commitIds(out.commits),
         };
       },
@@ -224,7 +229,7 @@ export class MergeOperations implements OnApplicationShutdown {
     CreateUnreferencedMergeCommit: {
       resources: this.onRepository,
       conditions: mergeReference,
-      run: (input, caller) => this.merge(input, caller, mergeOption(input), false),
+      run: (input, caller) => this.merge(input, caller, commitMergeOption(input), false),
     },
     MergeBranchesByFastForward: this.mergeBranches(sm.MergeOption.FAST_FORWARD_MERGE),
     MergeBranchesBySquash: this.mergeBranches(sm.MergeOption.SQUASH_MERGE),

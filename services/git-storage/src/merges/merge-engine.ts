@@ -286,15 +286,21 @@ export class MergeEngine {
     });
   }
 
-  /** Folders that resolutions emptied keep a .gitkeep, as CodeCommit keeps them. */
+  /**
+   * Folders the merge emptied (they held files on the destination and hold none in the result,
+   * whether the source deleted them or a resolution did) keep a .gitkeep, as CodeCommit keeps them.
+   */
   private async keepEmptyFolders(gitDir: string, analysis: MergeAnalysis, treeId: string): Promise<string> {
+    const destinationTree = await withReader(gitDir, async (reader) => (await reader.requireCommit(analysis.destinationCommitId)).treeId);
+    const folders = new Set<string>();
+    for await (const raw of rawDiff(gitDir, ['-r', '-z'], destinationTree, treeId)) {
+      if (raw.dstMode !== '000000') continue;
+      for (let at = raw.path.lastIndexOf('/'); at > 0; at = raw.path.lastIndexOf('/', at - 1)) folders.add(raw.path.slice(0, at));
+    }
+    if (folders.size === 0) return treeId;
     return TempIndex.use(gitDir, this.tmpDir, async (index) => {
-      const entries = await index.read(treeId);
-      const folders = new Set<string>();
-      for (const c of analysis.conflicts) {
-        for (let at = c.path.lastIndexOf('/'); at > 0; at = c.path.lastIndexOf('/', at - 1)) folders.add(c.path.slice(0, at));
-      }
-      const empty = [...folders].filter((f) => ![...entries.keys()].some((p) => p.startsWith(`${f}/`)));
+      const paths = [...(await index.read(treeId)).keys()];
+      const empty = [...folders].filter((f) => !paths.some((p) => p.startsWith(`${f}/`)));
       if (empty.length === 0) return treeId;
       const blob = await index.hashBlob(Buffer.alloc(0));
       await index.apply(empty.map((f) => [`${f}/.gitkeep`, { mode: '100644', id: blob }] as [string, IndexEntry]), []);

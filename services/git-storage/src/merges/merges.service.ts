@@ -11,10 +11,10 @@ import { ConflictFile, ConflictResolution, DetailLevel, FileHunks, MergeAnalysis
 import { LineRange } from './diff3';
 
 const DETAIL_LEVELS: Record<sm.ConflictDetailLevel, DetailLevel> = {
-  [sm.ConflictDetailLevel.CONFLICT_DETAIL_LEVEL_UNSPECIFIED]: 'LINE_LEVEL',
+  [sm.ConflictDetailLevel.CONFLICT_DETAIL_LEVEL_UNSPECIFIED]: 'FILE_LEVEL',
   [sm.ConflictDetailLevel.LINE_LEVEL]: 'LINE_LEVEL',
   [sm.ConflictDetailLevel.FILE_LEVEL]: 'FILE_LEVEL',
-  [sm.ConflictDetailLevel.UNRECOGNIZED]: 'LINE_LEVEL',
+  [sm.ConflictDetailLevel.UNRECOGNIZED]: 'FILE_LEVEL',
 };
 
 const STRATEGIES: Record<sm.ConflictResolutionStrategy, Strategy> = {

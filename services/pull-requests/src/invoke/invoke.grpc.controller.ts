@@ -5,6 +5,8 @@ import { GrpcStatus, pullRequests as pr, RpcError } from '@cairn/contracts';
 import { unary } from '@cairn/runtime';
 import { PullRequestEntity } from '../pull-requests/pull-request.entity';
 import { PullRequestOperations } from '../pull-requests/pull-requests.operations';
+import { CommentOperations } from '../comments/comments.operations';
+import { CommentsService } from '../comments/comments.service';
 import { OperationHandler } from './operation-set';
 
 /** The PullRequests gRPC service: CodeCommit JSON in, CodeCommit JSON out. */
@@ -14,9 +16,11 @@ export class InvokeGrpcController {
 
   constructor(
     private readonly db: DataSource,
+    private readonly comments: CommentsService,
     pullRequests: PullRequestOperations,
+    commentOperations: CommentOperations,
   ) {
-    this.operations = { ...pullRequests.operations };
+    this.operations = { ...pullRequests.operations, ...commentOperations.operations };
   }
 
   readonly handlers: pr.PullRequestsServer = {
@@ -33,6 +37,7 @@ export class InvokeGrpcController {
       }
     }),
     describeTarget: unary(async (request: pr.DescribeTargetRequest) => {
+      if (request.commentId) return this.comments.repositoryOf(request.commentId);
       if (!/^\d{1,10}$/.test(request.pullRequestId)) return { repositoryName: '', destinationReference: '' };
       const row = await this.db.getRepository(PullRequestEntity).findOneBy({ pullRequestId: Number(request.pullRequestId) });
       return { repositoryName: row?.repositoryName ?? '', destinationReference: row?.destinationReference ?? '' };

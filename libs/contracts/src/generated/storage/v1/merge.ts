@@ -70,7 +70,7 @@ export function mergeOptionToJSON(object: MergeOption): string {
 }
 
 export enum ConflictDetailLevel {
-  /** CONFLICT_DETAIL_LEVEL_UNSPECIFIED - LINE_LEVEL. */
+  /** CONFLICT_DETAIL_LEVEL_UNSPECIFIED - FILE_LEVEL, CodeCommit's default. */
   CONFLICT_DETAIL_LEVEL_UNSPECIFIED = 0,
   FILE_LEVEL = 1,
   LINE_LEVEL = 2,
