@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
+  AssociateApprovalRuleTemplateWithRepositoryCommand,
   CodeCommitClient,
+  CreateApprovalRuleTemplateCommand,
   CreatePullRequestApprovalRuleCommand,
   CreatePullRequestCommand,
   CreateRepositoryCommand,
@@ -364,5 +366,29 @@ describe('pull requests', () => {
     expect(threads).toHaveLength(1);
     expect(threads[0].location).toMatchObject({ filePath: 'code.ts', filePosition: 2, relativeFileVersion: 'AFTER' });
     expect(threads[0].comments!.map((c) => c.content)).toEqual(['Should b be 3? (edited)', 'Yes, fixing.']);
+  });
+  it('applies an associated template to new pull requests whose destination matches, and blocks the merge until approved', async () => {
+    const dir = await repositoryWithFeature('templated');
+    git(['push', '-q', stack.gitUrl('templated'), 'main:release'], { cwd: dir });
+    const content = JSON.stringify({
+      Version: '2018-11-08',
+      DestinationReferences: ['refs/heads/main'],
+      Statements: [{ Type: 'Approvers', NumberOfApprovalsNeeded: 1, ApprovalPoolMembers: [`CodeCommitApprovers:${admin.accountId}:reviewer-*`] }],
+    });
+    const template = (await sdk.send(new CreateApprovalRuleTemplateCommand({ approvalRuleTemplateName: 'main-needs-review', approvalRuleTemplateContent: content, approvalRuleTemplateDescription: 'One reviewer for main' }))).approvalRuleTemplate!;
+    await sdk.send(new AssociateApprovalRuleTemplateWithRepositoryCommand({ approvalRuleTemplateName: 'main-needs-review', repositoryName: 'templated' }));
+
+    const pr = await open(users.author.sdk, 'templated');
+    expect(pr.approvalRules).toEqual([
+      expect.objectContaining({ approvalRuleName: 'main-needs-review', approvalRuleContent: content, originApprovalRuleTemplate: { approvalRuleTemplateId: template.approvalRuleTemplateId, approvalRuleTemplateName: 'main-needs-review' } }),
+    ]);
+    await expect(sdk.send(new DeletePullRequestApprovalRuleCommand({ pullRequestId: pr.pullRequestId, approvalRuleName: 'main-needs-review' }))).rejects.toMatchObject({ name: 'CannotDeleteApprovalRuleFromTemplateException' });
+    await expect(users.author.sdk.send(new MergePullRequestBySquashCommand({ pullRequestId: pr.pullRequestId, repositoryName: 'templated' }))).rejects.toMatchObject({ name: 'PullRequestApprovalRulesNotSatisfiedException' });
+    await users['reviewer-b'].sdk.send(new UpdatePullRequestApprovalStateCommand({ pullRequestId: pr.pullRequestId, revisionId: pr.revisionId, approvalState: 'APPROVE' }));
+    const merged = (await users.author.sdk.send(new MergePullRequestBySquashCommand({ pullRequestId: pr.pullRequestId, repositoryName: 'templated' }))).pullRequest!;
+    expect(merged.pullRequestTargets![0].mergeMetadata).toMatchObject({ isMerged: true, mergeOption: 'SQUASH_MERGE' });
+
+    const toRelease = (await users.author.sdk.send(new CreatePullRequestCommand({ title: 'to release', targets: [{ repositoryName: 'templated', sourceReference: 'feature', destinationReference: 'release' }] }))).pullRequest!;
+    expect(toRelease.approvalRules).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import { PullRequestOperations } from './pull-requests/pull-requests.operations'
 import { BranchTrackerConsumer, EVENT_LOG } from './pull-requests/branch-tracker.consumer';
 import { ApprovalsService } from './approvals/approvals.service';
 import { RuleTemplates } from './templates/rule-templates';
+import { TemplatesService } from './templates/templates.service';
+import { TemplateOperations } from './templates/templates.operations';
 import { InvokeGrpcController } from './invoke/invoke.grpc.controller';
 import { COMMENT_ENTITIES } from './comments/comment.entity';
 import { COMMENT_PROVIDERS } from './comments/comments.operations';
@@ -23,6 +25,8 @@ import { COMMENT_PROVIDERS } from './comments/comments.operations';
     { provide: OutboxRelay, inject: [DataSource, EVENT_LOG], useFactory: (dataSource: DataSource, eventLog: EventLog) => new OutboxRelay({ dataSource, eventLog }) },
     Upstreams,
     RuleTemplates,
+    TemplatesService,
+    TemplateOperations,
     PullRequestsService,
     ApprovalsService,
     PullRequestOperations,

@@ -106,10 +106,14 @@ export class MergeEngine {
     return withReader(spec.gitDir, (reader) => this.analyzeWith(reader, spec));
   }
 
-  /** Line-level detail of some paths (conflicted or not); paths none of the commits has are left out. */
-  async describe(spec: MergeSpec, paths: string[]): Promise<{ analysis: MergeAnalysis; files: Map<string, FileHunks> }> {
+  /**
+   * Line-level detail of some paths (conflicted or not), named or chosen from the analysis (one
+   * analysis either way); paths none of the commits has are left out.
+   */
+  async describe(spec: MergeSpec, select: string[] | ((analysis: MergeAnalysis) => string[])): Promise<{ analysis: MergeAnalysis; files: Map<string, FileHunks> }> {
     return withReader(spec.gitDir, async (reader) => {
       const analysis = await this.analyzeWith(reader, spec);
+      const paths = typeof select === 'function' ? select(analysis) : select;
       const commits = await this.trees(reader, analysis);
       const conflicted = new Map(analysis.conflicts.map((c) => [c.path, c]));
       const files = new Map<string, FileHunks>();

@@ -68,14 +68,18 @@ export class MergesService {
 
   async describe(request: sm.DescribeConflictsRequest): Promise<sm.DescribeConflictsResponse> {
     const spec = await this.spec(request.spec);
-    let paths = request.paths;
     let next = '';
-    if (paths.length === 0) {
-      const page = pageAfter((await this.engine.analyze(spec)).conflicts, request.afterPath, request.maxFiles);
-      paths = page.items.map((c) => c.path);
-      next = page.next;
-    }
-    const { analysis, files } = await this.engine.describe(spec, paths);
+    // No paths named: one page of the conflicting files, chosen from the same analysis.
+    const select =
+      request.paths.length > 0
+        ? request.paths
+        : (analysis: MergeAnalysis) => {
+            const page = pageAfter(analysis.conflicts, request.afterPath, request.maxFiles);
+            next = page.next;
+            return page.items.map((c) => c.path);
+          };
+    const { analysis, files } = await this.engine.describe(spec, select);
+    const paths = typeof select === 'function' ? [...files.keys()] : select;
     return {
       commits: commitsOf(analysis),
       files: paths.filter((p) => files.has(p)).map((p) => fileConflict(files.get(p)!, request.hunkOffset, request.maxHunks)),

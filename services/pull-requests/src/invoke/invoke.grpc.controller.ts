@@ -7,6 +7,7 @@ import { PullRequestEntity } from '../pull-requests/pull-request.entity';
 import { PullRequestOperations } from '../pull-requests/pull-requests.operations';
 import { CommentOperations } from '../comments/comments.operations';
 import { CommentsService } from '../comments/comments.service';
+import { TemplateOperations } from '../templates/templates.operations';
 import { OperationHandler } from './operation-set';
 
 /** The PullRequests gRPC service: CodeCommit JSON in, CodeCommit JSON out. */
@@ -19,8 +20,9 @@ export class InvokeGrpcController {
     private readonly comments: CommentsService,
     pullRequests: PullRequestOperations,
     commentOperations: CommentOperations,
+    templateOperations: TemplateOperations,
   ) {
-    this.operations = { ...pullRequests.operations, ...commentOperations.operations };
+    this.operations = { ...pullRequests.operations, ...commentOperations.operations, ...templateOperations.operations };
   }
 
   readonly handlers: pr.PullRequestsServer = {
