@@ -7,6 +7,7 @@ import { CommitOperations } from './codecommit/commit-operations';
 import { ContentOperations } from './codecommit/content-operations';
 import { MergeOperations } from './codecommit/merge-operations';
 import { PullRequestOperations } from './codecommit/pull-request-operations';
+import { TriggerOperations } from './codecommit/trigger-operations';
 import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { IamOperations } from './iam/iam-operations';
@@ -14,6 +15,6 @@ import { IamUpstream } from './iam/iam-upstream';
 import { StsOperations } from './sts/sts-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, MergeOperations, PullRequestOperations, IamUpstream, IamOperations, StsOperations, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, MergeOperations, PullRequestOperations, TriggerOperations, IamUpstream, IamOperations, StsOperations, GatewayHttpController],
 })
 export class ApiGatewayModule {}

@@ -20,12 +20,19 @@ import { CommitsService } from './commits/commits.service';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
 import { MergesService } from './merges/merges.service';
 import { MergesGrpcController } from './merges/merges.grpc.controller';
+import { TRIGGER_ENTITIES } from './triggers/trigger.entities';
+import { loadTriggersConfig, TRIGGERS_CONFIG } from './triggers/triggers.config';
+import { webhookSecretProvider } from './triggers/webhook-secret.provider';
+import { TriggersService } from './triggers/triggers.service';
+import { TriggersGrpcController } from './triggers/triggers.grpc.controller';
+import { TriggerDispatchConsumer } from './triggers/trigger-dispatch.consumer';
+import { DeliveryWorker } from './triggers/delivery-worker';
 
 
 @Module({
   providers: [
     { provide: METADATA_CONFIG, useFactory: loadMetadataConfig },
-    { provide: DataSource, inject: [METADATA_CONFIG], useFactory: (c: MetadataConfig) => openDatabase(c.databaseUrl, [RepositoryEntity, ...OUTBOX_ENTITIES]) },
+    { provide: DataSource, inject: [METADATA_CONFIG], useFactory: (c: MetadataConfig) => openDatabase(c.databaseUrl, [RepositoryEntity, ...TRIGGER_ENTITIES, ...OUTBOX_ENTITIES]) },
     { provide: EVENT_LOG, inject: [METADATA_CONFIG], useFactory: (c: MetadataConfig) => createEventLog(c.eventLogUrl) },
     { provide: OutboxRelay, inject: [DataSource, EVENT_LOG], useFactory: (dataSource: DataSource, eventLog: EventLog) => new OutboxRelay({ dataSource, eventLog }) },
     { provide: OUTBOX_KICK, inject: [OutboxRelay], useFactory: (relay: OutboxRelay) => () => relay.kick() },
@@ -45,6 +52,12 @@ import { MergesGrpcController } from './merges/merges.grpc.controller';
     CommitsGrpcController,
     MergesService,
     MergesGrpcController,
+    { provide: TRIGGERS_CONFIG, useFactory: loadTriggersConfig },
+    webhookSecretProvider,
+    TriggersService,
+    TriggersGrpcController,
+    TriggerDispatchConsumer,
+    DeliveryWorker,
   ],
 })
 export class RepoMetadataModule implements OnApplicationBootstrap, OnApplicationShutdown {

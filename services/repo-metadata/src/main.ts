@@ -1,4 +1,4 @@
-import { metadata, metadataContent, metadataMerge } from '@cairn/contracts';
+import { metadata, metadataContent, metadataMerge, metadataTriggers } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { RepoMetadataModule } from './app.module';
 import { RepositoriesGrpcController } from './repositories/repositories.grpc.controller';
@@ -6,6 +6,7 @@ import { BranchesGrpcController } from './branches/branches.grpc.controller';
 import { ContentGrpcController } from './content/content.grpc.controller';
 import { CommitsGrpcController } from './commits/commits.grpc.controller';
 import { MergesGrpcController } from './merges/merges.grpc.controller';
+import { TriggersGrpcController } from './triggers/triggers.grpc.controller';
 
 void runService({
   name: 'repo-metadata',
@@ -16,6 +17,7 @@ void runService({
       { definition: metadata.RepoMetadataService, implementation },
       { definition: metadataContent.RepoContentService, implementation: app.get(ContentGrpcController).handlers },
       { definition: metadataMerge.RepoMergeService, implementation: app.get(MergesGrpcController).handlers },
+      { definition: metadataTriggers.RepoTriggersService, implementation: app.get(TriggersGrpcController).handlers },
     ];
   },
 });

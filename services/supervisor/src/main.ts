@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       CAIRN_STORAGE_ADDR: storage,
       CAIRN_PUBLIC_HTTP_URL: endpoint,
       CAIRN_PUBLIC_SSH_URL: `ssh://127.0.0.1:${sshPort}`,
+      CAIRN_WEBHOOK_SECRET_FILE: join(dataDir, 'secrets', 'webhook-signing.key'),
     }),
   );
   const pullRequests = address(

@@ -26,6 +26,7 @@ import { CommitOperations } from '../codecommit/commit-operations';
 import { ContentOperations } from '../codecommit/content-operations';
 import { MergeOperations } from '../codecommit/merge-operations';
 import { PullRequestOperations } from '../codecommit/pull-request-operations';
+import { TriggerOperations } from '../codecommit/trigger-operations';
 import { Operation } from '../operation';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
@@ -66,13 +67,14 @@ export class GatewayHttpController {
     content: ContentOperations,
     merges: MergeOperations,
     pullRequests: PullRequestOperations,
+    triggers: TriggerOperations,
     iamOperations: IamOperations,
     stsOperations: StsOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
-      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations, ...merges.operations, ...pullRequests.operations },
+      operations: { ...repositories.operations, ...branches.operations, ...commits.operations, ...content.operations, ...merges.operations, ...pullRequests.operations, ...triggers.operations },
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),
