@@ -49,30 +49,33 @@ export class MergesService {
     const repo = await this.repositories.getEntity(request.repositoryName);
     this.validateCommitFields(inner);
     const spec = { ...inner.spec!, repositoryId: repo.repositoryId };
-    const targetRef = request.moveBranch ? await this.targetRef(repo.repositoryId, request.targetBranch, spec.destinationRevision) : '';
-    return this.call(this.upstreams.merge.merge, {
-      ...inner,
-      spec,
-      targetRef,
-      authorName: inner.authorName || request.actorArn.slice(request.actorArn.lastIndexOf('/') + 1),
-      message: inner.message || `Merge ${spec.sourceRevision} into ${spec.destinationRevision}`,
-      context: { actorArn: request.actorArn, repositoryName: repo.repositoryName, accountId: repo.accountId },
-    });
+    // The branch a merge moves: the target if named, else the destination when it is a branch.
+    // Storage checks that it exists while it reads its tip; only a refusal needs a closer look.
+    const named = request.targetBranch;
+    const destination = spec.destinationRevision;
+    const targetRef = !request.moveBranch ? '' : named ? branchRef(named) : destination.startsWith('refs/heads/') ? destination : `refs/heads/${destination}`;
+    try {
+      return await this.call(this.upstreams.merge.merge, {
+        ...inner,
+        spec,
+        targetRef,
+        authorName: inner.authorName || request.actorArn.slice(request.actorArn.lastIndexOf('/') + 1),
+        message: inner.message || `Merge ${spec.sourceRevision} into ${spec.destinationRevision}`,
+        context: { actorArn: request.actorArn, repositoryName: repo.repositoryName, accountId: repo.accountId },
+      });
+    } catch (e) {
+      const code = domainCodeOf(e);
+      if (targetRef && (code === 'BranchDoesNotExistException' || code === 'InvalidTargetBranchException')) throw await this.missingTarget(repo.repositoryId, named);
+      throw e;
+    }
   }
 
-  /** The branch a merge moves: the target if named, else the destination when it is a branch. */
-  private async targetRef(repositoryId: string, targetBranch: string, destination: string): Promise<string> {
-    if (targetBranch) {
-      const ref = branchRef(targetBranch);
-      const { refs } = await callUnary(this.upstreams.storage, this.upstreams.storage.listRefs, { repositoryId, prefixes: [ref, `refs/tags/${targetBranch}`] });
-      if (!refs.some((r) => r.name === ref) && refs.some((r) => r.name === `refs/tags/${targetBranch}`)) throw error(Code.BranchNameIsTagName, `${targetBranch} is the name of a tag.`);
-      if (!refs.some((r) => r.name === ref)) throw error(Code.BranchDoesNotExist, `Branch ${targetBranch} does not exist.`);
-      return ref;
-    }
-    const ref = destination.startsWith('refs/heads/') ? destination : `refs/heads/${destination}`;
-    const { refs } = destination ? await callUnary(this.upstreams.storage, this.upstreams.storage.listRefs, { repositoryId, prefixes: [ref] }) : { refs: [] };
-    if (!refs.some((r) => r.name === ref)) throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'InvalidTargetBranchException', 'The destination is not a branch; name the branch to update in targetBranch.');
-    return ref;
+  /** Why the branch to move is not there: a tag of that name, no such branch, or no branch named at all. */
+  private async missingTarget(repositoryId: string, targetBranch: string): Promise<RpcError> {
+    if (!targetBranch) return new RpcError(GrpcStatus.INVALID_ARGUMENT, 'InvalidTargetBranchException', 'The destination is not a branch; name the branch to update in targetBranch.');
+    const { refs } = await callUnary(this.upstreams.storage, this.upstreams.storage.listRefs, { repositoryId, prefixes: [`refs/tags/${targetBranch}`] });
+    if (refs.some((r) => r.name === `refs/tags/${targetBranch}`)) return error(Code.BranchNameIsTagName, `${targetBranch} is the name of a tag.`);
+    return error(Code.BranchDoesNotExist, `Branch ${targetBranch} does not exist.`);
   }
 
   private validateCommitFields(request: sm.MergeRequest): void {
