@@ -133,7 +133,9 @@ async function startBroker(java: string, classpath: string, dir: string, version
     '-cp',
     `${classpath}/*`,
   ];
-  const clusterId = randomBytes(16).toString('base64url');
+  // An id starting with "-" would be read as an option by StorageTool's argument parser (1 run in 64).
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   await run(java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties]);
 
   const fd = openLog(consoleLog);
