@@ -44,6 +44,12 @@ export interface EventMap {
     actorArn: string;
     updates: { ref: string; oldId: string; newId: string }[];
   };
+  /** A request that was audited (allowed or denied): one CloudTrail record. */
+  'audit.recorded': {
+    /** The repository the request was about, when there is one (the partition key). */
+    repositoryId?: string;
+    record: AuditRecord;
+  };
   /** A change to a pull request, its approvals or its comments. */
   'pull-request.changed': {
     repositoryId: string;
@@ -87,6 +93,39 @@ export interface PullRequestEventDetail {
   inReplyTo?: string;
 }
 
+/**
+ * One audited request, as CloudTrail records it (`eventVersion` 1.08 fields). Producers redact
+ * secrets from requestParameters before the record leaves them.
+ */
+export interface AuditRecord {
+  eventVersion: '1.08';
+  /** uuid, unique per request; consumers drop a record they already stored. */
+  eventID: string;
+  /** ISO 8601. */
+  eventTime: string;
+  /** codecommit.amazonaws.com, iam.amazonaws.com or sts.amazonaws.com. */
+  eventSource: string;
+  /** The operation, or GitPull / GitPush for git traffic. */
+  eventName: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  userIdentity: { type: string; principalId?: string; arn?: string; accountId?: string; accessKeyId?: string; userName?: string };
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  /** For git: protocol (http/ssh, v0/v2), refs and commits pushed, shallow, bytes. */
+  additionalEventData?: Record<string, unknown>;
+  errorCode?: string;
+  errorMessage?: string;
+  requestID: string;
+  eventType: 'AwsApiCall';
+  readOnly: boolean;
+  resources: { ARN: string; accountId: string; type: string }[];
+  recipientAccountId: string;
+  managementEvent: boolean;
+  eventCategory: 'Management';
+}
+
 export type EventType = keyof EventMap;
 
 export interface EventEnvelope<K extends EventType = EventType> {
@@ -111,6 +150,7 @@ const EVENT_TYPE_SET: Record<EventType, true> = {
   'repository.updated': true,
   'references.updated': true,
   'pull-request.changed': true,
+  'audit.recorded': true,
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as EventType[];
