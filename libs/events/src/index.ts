@@ -12,3 +12,4 @@ export { createEventLog, type CreateEventLogOptions } from './create-event-log';
 
 /** Both tables, for a service that produces and consumes events. */
 export const EVENTS_ENTITIES = [...OUTBOX_ENTITIES, ...INBOX_ENTITIES];
+export { AuditPublisher, redactParameters, type AuditPublisherOptions } from './audit-publisher';

@@ -6,6 +6,8 @@ export const gatewayConfigSchema = {
   policyAddress: str('CAIRN_POLICY_ADDR'),
   metadataAddress: str('CAIRN_METADATA_ADDR'),
   pullRequestsAddress: str('CAIRN_PULL_REQUESTS_ADDR'),
+  /** Where audit records go (the event log); empty: not recorded (unit tests only). */
+  eventLogUrl: { ...str('CAIRN_EVENT_LOG_URL', ''), secret: true },
   /** Largest API request body accepted (PutFile carries up to 6 MB, base64-encoded). */
   maxBodyBytes: int('CAIRN_API_MAX_BODY_BYTES', 10 * 1024 * 1024),
 };

@@ -7,6 +7,7 @@ import { GitAccess } from './auth/git-access';
 import { SmartHttpController } from './smart-http/smart-http.http.controller';
 import { FrontDoor } from './front-door/front-door';
 import { SshServer } from './ssh/ssh.server';
+import { GitAudit } from './audit/git-audit';
 
 @Module({
   providers: [
@@ -15,6 +16,7 @@ import { SshServer } from './ssh/ssh.server';
     GitCredentialsAuthenticator,
     GitAuthorizer,
     GitAccess,
+    GitAudit,
     SmartHttpController,
     FrontDoor,
     SshServer,

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const pullRequests = address(
     await service('pull-requests', { CAIRN_DATABASE_URL: pullRequestsDb, CAIRN_EVENT_LOG_URL: eventLogUrl, CAIRN_METADATA_ADDR: metadata, CAIRN_STORAGE_ADDR: storage }),
   );
-  const gatewayPort = await startGateway(service, policy, metadata, pullRequests);
+  const gatewayPort = await startGateway(service, policy, metadata, pullRequests, eventLogUrl);
   await service('git-protocol', {
     CAIRN_HTTP_HOST: '127.0.0.1',
     CAIRN_HTTP_PORT: String(httpPort),
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     CAIRN_API_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
     CAIRN_SSH_PORT: String(sshPort),
     CAIRN_SSH_HOST_KEY_FILE: join(dataDir, 'secrets', 'ssh_host_ed25519_key'),
+    CAIRN_EVENT_LOG_URL: eventLogUrl,
   });
 
   await writeServices();
@@ -111,8 +112,8 @@ async function main(): Promise<void> {
  * The gateway's HTTP port is internal; like the gRPC ports it is picked by the OS on first start
  * and kept for restarts.
  */
-async function startGateway(service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>, policy: string, metadata: string, pullRequests: string): Promise<number> {
-  const ready = await service('api-gateway', { CAIRN_API_PORT: '0', CAIRN_POLICY_ADDR: policy, CAIRN_METADATA_ADDR: metadata, CAIRN_PULL_REQUESTS_ADDR: pullRequests });
+async function startGateway(service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>, policy: string, metadata: string, pullRequests: string, eventLogUrl: string): Promise<number> {
+  const ready = await service('api-gateway', { CAIRN_API_PORT: '0', CAIRN_POLICY_ADDR: policy, CAIRN_METADATA_ADDR: metadata, CAIRN_PULL_REQUESTS_ADDR: pullRequests, CAIRN_EVENT_LOG_URL: eventLogUrl });
   const gateway = children[children.length - 1];
   gateway.spec.env.CAIRN_API_PORT = String(ready.httpPort);
   return ready.httpPort!;

@@ -28,6 +28,7 @@ import { MergeOperations } from '../codecommit/merge-operations';
 import { PullRequestOperations } from '../codecommit/pull-request-operations';
 import { TriggerOperations } from '../codecommit/trigger-operations';
 import { Operation } from '../operation';
+import { ApiAudit, ApiCall } from './api-audit';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
 
@@ -61,6 +62,7 @@ export class GatewayHttpController {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly upstreams: Upstreams,
+    private readonly audit: ApiAudit,
     repositories: RepositoryOperations,
     branches: BranchOperations,
     commits: CommitOperations,
@@ -119,17 +121,22 @@ export class GatewayHttpController {
     const requestId = newRequestId();
     let protocol = req.headers['x-amz-target'] ? this.codecommit : this.iam;
     let response: AwsHttpResponse;
+    const call: ApiCall = { eventSource: '', operation: '', input: {}, resources: [], requestId, req };
     try {
       if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') throw new AwsError('UnknownOperationException', 'Only POST / is served', { statusCode: 404 });
       const signed = signedRequestFromNode(req, await readBody(req, this.config.maxBodyBytes));
       if (protocol === this.iam && this.isSts(signed)) protocol = this.sts;
+      call.eventSource = `${protocol.services[0]}.amazonaws.com`;
       const caller = await this.authenticate(signed, protocol.services);
+      call.caller = caller;
       const { operation, input } = protocol.parse(signed);
+      Object.assign(call, { operation, input });
       const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
       if (!handler) throw unknownOperation(operation);
       const action = `${protocol.actionPrefix}:${operation}`;
       const context = Object.fromEntries(Object.entries((await handler.conditions?.(input)) ?? {}).map(([key, values]) => [key, { values }]));
       for (const resource of await handler.resources(input, caller)) {
+        call.resources.push(resource);
         const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context });
         if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
       }
@@ -137,9 +144,12 @@ export class GatewayHttpController {
     } catch (error) {
       const awsError = toAwsError(error);
       if (awsError.statusCode >= 500) this.logger.error('request failed', { error, requestId });
+      Object.assign(call, { errorCode: awsError.code, errorMessage: awsError.message });
       response = protocol.fail(awsError, requestId);
     }
     res.writeHead(response.status, response.headers).end(response.body);
+    // Every request that reached the API (allowed, denied or refused) leaves a record.
+    if (call.eventSource) void this.audit.record(call).catch((error: unknown) => this.logger.error('audit record failed', { error, requestId }));
   }
 
   /** awsQuery requests are STS's when signed for `sts` or when they name an STS action. */

@@ -11,6 +11,7 @@ import { GitCredentialsAuthenticator } from '../auth/git-credentials.authenticat
 import { readPushHead } from '../auth/push-head';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 import { Upstreams } from '../upstreams/upstreams';
+import { GitAudit, GitCall } from '../audit/git-audit';
 import { progressMessage, refusedPushReport } from './report-status';
 import { BodyRefused, exchange, GIT_NO_CACHE_HEADERS } from './storage-bridge';
 import { encodePktLine, FLUSH_PKT } from '@cairn/git';
@@ -22,6 +23,9 @@ const MAX_UPLOAD_REQUEST_BYTES = 100 * 1024 * 1024;
 type Service = GitService;
 
 const REFUSAL_STATUS: Record<GitRefusal, number> = { invalid: 400, forbidden: 403, 'not-found': 404, 'too-large': 413 };
+
+/** A git request's audit record in the making. */
+type AuditedCall = Partial<GitCall> & Pick<GitCall, 'transport' | 'gitProtocol' | 'repositoryName' | 'sourceIPAddress' | 'userAgent'> & { audited?: boolean };
 
 class HttpError extends Error {
   constructor(
@@ -43,6 +47,7 @@ export class SmartHttpController {
     private readonly upstreams: Upstreams,
     private readonly authenticator: GitCredentialsAuthenticator,
     private readonly access: GitAccess,
+    private readonly gitAudit: GitAudit,
   ) {}
 
   matches(path: string): boolean {
@@ -50,9 +55,12 @@ export class SmartHttpController {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Filled in as the request is understood; transfers and refusals are audited.
+    const audit: AuditedCall = { transport: 'http', gitProtocol: '', repositoryName: '', sourceIPAddress: String(req.headers['x-forwarded-for'] ?? req.socket.remoteAddress ?? '').split(',')[0].trim(), userAgent: String(req.headers['user-agent'] ?? '') };
     try {
-      await this.route(req, res);
+      await this.route(req, res, audit);
     } catch (caught) {
+      if (caught instanceof GitAccessError && caught.refusal === 'forbidden') Object.assign(audit, { audited: true, errorCode: 'AccessDenied', errorMessage: caught.message });
       const error = caught instanceof GitAccessError ? new HttpError(REFUSAL_STATUS[caught.refusal], caught.message) : caught;
       if (error instanceof HttpError) {
         if (!res.headersSent) res.writeHead(error.status, { 'Content-Type': 'text/plain; charset=utf-8', ...GIT_NO_CACHE_HEADERS, ...error.headers }).end(`${error.message}\n`);
@@ -63,10 +71,12 @@ export class SmartHttpController {
       this.logger.error('git request failed', { error, url: req.url });
       if (!res.headersSent) res.writeHead(isGrpcError(error, status.UNAVAILABLE) ? 503 : 500, { 'Content-Type': 'text/plain' }).end('internal error\n');
       else res.destroy();
+    } finally {
+      if (audit.audited && audit.eventName) void this.gitAudit.record(audit as GitCall).catch((error: unknown) => this.logger.error('audit record failed', { error }));
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, audit: AuditedCall): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = ROUTE.exec(url.pathname);
     if (!match) throw new HttpError(404, 'not found');
@@ -89,11 +99,13 @@ export class SmartHttpController {
 
     const principal = await this.authenticator.authenticate(req.headers.authorization);
     if (!principal) throw new HttpError(401, 'authentication required', { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' });
+    Object.assign(audit, { eventName: service === 'git-upload-pack' ? 'GitPull' : 'GitPush', principal, repositoryName, gitProtocol, audited: endpoint !== 'info/refs' });
     const { repository, arn } = await this.access.open(principal, service, repositoryName);
+    audit.repositoryId = repository.repositoryId;
 
     if (endpoint === 'info/refs') return this.infoRefs(req, res, repository, service, gitProtocol);
     if (service === 'git-upload-pack') return this.uploadPack(req, res, repository, gitProtocol);
-    return this.receivePack(req, res, repository, gitProtocol, principal, arn);
+    return this.receivePack(req, res, repository, gitProtocol, principal, arn, audit);
   }
 
   private async infoRefs(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, service: Service, gitProtocol: string): Promise<void> {
@@ -139,9 +151,13 @@ export class SmartHttpController {
     gitProtocol: string,
     principal: policy.Principal,
     arn: string,
+    audit: AuditedCall,
   ): Promise<void> {
     const body = requestBody(req);
     const { head, consumed } = await readPushHead(body);
+    audit.refUpdates = head.commands.map((c) => ({ ref: c.ref, oldId: c.oldId, newId: c.newId }));
+    // git's probe before a large push is not a push of its own.
+    audit.audited = head.commands.length > 0;
     const headers = { 'Content-Type': 'application/x-git-receive-pack-result', ...GIT_NO_CACHE_HEADERS };
     if (head.commands.length === 0) {
       // git's probe before a large push (a lone flush): receive-pack would answer with nothing.
@@ -151,7 +167,9 @@ export class SmartHttpController {
     }
     const refs = head.commands.map((c) => c.ref);
     const denied = await this.access.deniedReferences(principal, arn, refs);
+    audit.deniedRefs = denied;
     if (denied.length > 0) {
+      Object.assign(audit, { errorCode: 'AccessDenied', errorMessage: `${principal.arn} may not update ${denied.join(', ')}` });
       // Read the rest of the upload so the client sees our report rather than a reset connection.
       // (A short body may have ended already, while its command list was read.)
       body.resume();

@@ -1,0 +1,101 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AuditPublisher, AuditRecord, createEventLog, EventLog, redactParameters } from '@cairn/events';
+import type { policy } from '@cairn/contracts';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { Upstreams } from '../upstreams';
+
+/** What one API request did, as the dispatcher saw it. */
+export interface ApiCall {
+  eventSource: string;
+  operation: string;
+  input: Record<string, unknown>;
+  caller?: policy.Principal;
+  /** The resources it was authorized on (the first refusal ends the list). */
+  resources: string[];
+  errorCode?: string;
+  errorMessage?: string;
+  requestId: string;
+  req: IncomingMessage;
+}
+
+const READ_ONLY = /^(Get|List|Describe|BatchGet|BatchDescribe|Evaluate|Lookup|Simulate)/;
+
+/**
+ * One CloudTrail record per API request, allowed or denied, published off the request path
+ * (AuditPublisher). Without an event log configured (a unit test), nothing is recorded.
+ */
+@Injectable()
+export class ApiAudit implements OnApplicationShutdown {
+  private readonly log?: EventLog;
+  private readonly publisher?: AuditPublisher;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly upstreams: Upstreams,
+  ) {
+    if (config.eventLogUrl) {
+      this.log = createEventLog(config.eventLogUrl);
+      this.publisher = new AuditPublisher(this.log, { source: 'api-gateway' });
+    }
+  }
+
+  async record(call: ApiCall): Promise<void> {
+    if (!this.publisher) return;
+    const { accountId, region } = await this.upstreams.getAccount();
+    const record: AuditRecord = {
+      eventVersion: '1.08',
+      eventID: randomUUID(),
+      eventTime: new Date().toISOString(),
+      eventSource: call.eventSource,
+      eventName: call.operation || 'Unknown',
+      awsRegion: region,
+      sourceIPAddress: sourceAddress(call.req),
+      userAgent: String(call.req.headers['user-agent'] ?? ''),
+      userIdentity: identity(call.caller, accessKeyIdOf(call.req)),
+      requestParameters: (redactParameters(call.input) as Record<string, unknown>) ?? null,
+      responseElements: null,
+      ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage } : {}),
+      requestID: call.requestId,
+      eventType: 'AwsApiCall',
+      readOnly: READ_ONLY.test(call.operation),
+      resources: call.resources.map((arn) => ({ ARN: arn, accountId, type: resourceType(arn) })),
+      recipientAccountId: accountId,
+      managementEvent: true,
+      eventCategory: 'Management',
+    };
+    await this.publisher.record(record);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher?.close();
+    await this.log?.close();
+  }
+}
+
+/** CloudTrail's userIdentity for the caller (Unknown when the signature was not accepted). */
+function identity(caller: policy.Principal | undefined, accessKeyId: string): AuditRecord['userIdentity'] {
+  if (!caller) return { type: 'Unknown', ...(accessKeyId ? { accessKeyId } : {}) };
+  return { type: caller.type || 'IAMUser', principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId, userName: caller.type === 'AssumedRole' ? undefined : caller.name };
+}
+
+/** The client's address: the front door puts it in X-Forwarded-For (replacing any client value). */
+function sourceAddress(req: IncomingMessage): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress || '';
+}
+
+function accessKeyIdOf(req: IncomingMessage): string {
+  return /Credential=([A-Z0-9]{16,128})\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+}
+
+function resourceType(arn: string): string {
+  if (arn.startsWith('arn:aws:codecommit:')) return 'AWS::CodeCommit::Repository';
+  if (/^arn:aws:iam::\d*:user\//.test(arn)) return 'AWS::IAM::User';
+  if (/^arn:aws:iam::\d*:role\//.test(arn)) return 'AWS::IAM::Role';
+  if (/^arn:aws:iam::\d*:group\//.test(arn)) return 'AWS::IAM::Group';
+  if (/^arn:aws:iam::[\d]*:policy\//.test(arn)) return 'AWS::IAM::Policy';
+  return 'AWS::Unknown';
+}

@@ -1,0 +1,85 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuditPublisher, AuditRecord, createEventLog, EventLog } from '@cairn/events';
+import type { policy } from '@cairn/contracts';
+import { loadConfig, str } from '@cairn/runtime';
+import { Upstreams } from '../upstreams/upstreams';
+
+const auditConfig = () => loadConfig({ eventLogUrl: { ...str('CAIRN_EVENT_LOG_URL', ''), secret: true } });
+
+/** One git request as the transport saw it. */
+export interface GitCall {
+  eventName: 'GitPull' | 'GitPush';
+  principal?: policy.Principal;
+  repositoryName: string;
+  repositoryId?: string;
+  /** http or ssh. */
+  transport: 'http' | 'ssh';
+  gitProtocol: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  /** For a push: the reference updates asked for. */
+  refUpdates?: { ref: string; oldId: string; newId: string }[];
+  /** For a push: the refs policy refused. */
+  deniedRefs?: string[];
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/**
+ * GitPull and GitPush records, like CloudTrail's for CodeCommit's git traffic, with what git
+ * did in additionalEventData (transport, protocol version, refs and commits pushed). Published
+ * off the request path; without an event log configured, nothing is recorded.
+ */
+@Injectable()
+export class GitAudit implements OnApplicationShutdown {
+  private readonly log?: EventLog;
+  private readonly publisher?: AuditPublisher;
+
+  constructor(private readonly upstreams: Upstreams) {
+    const { eventLogUrl } = auditConfig();
+    if (eventLogUrl) {
+      this.log = createEventLog(eventLogUrl);
+      this.publisher = new AuditPublisher(this.log, { source: 'git-protocol' });
+    }
+  }
+
+  async record(call: GitCall): Promise<void> {
+    if (!this.publisher) return;
+    const { accountId, region } = await this.upstreams.getAccount();
+    const arn = `arn:aws:codecommit:${region}:${accountId}:${call.repositoryName}`;
+    const p = call.principal;
+    const record: AuditRecord = {
+      eventVersion: '1.08',
+      eventID: randomUUID(),
+      eventTime: new Date().toISOString(),
+      eventSource: 'codecommit.amazonaws.com',
+      eventName: call.eventName,
+      awsRegion: region,
+      sourceIPAddress: call.sourceIPAddress,
+      userAgent: call.userAgent,
+      userIdentity: p ? { type: p.type || 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, userName: p.type === 'AssumedRole' ? undefined : p.name } : { type: 'Unknown' },
+      requestParameters: { repositoryName: call.repositoryName },
+      responseElements: null,
+      additionalEventData: {
+        protocol: call.transport,
+        gitProtocolVersion: /(^|:)version=2(:|$)/.test(call.gitProtocol) ? 2 : 0,
+        ...(call.refUpdates ? { referenceUpdates: call.refUpdates, deniedReferences: call.deniedRefs ?? [] } : {}),
+      },
+      ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage } : {}),
+      requestID: randomUUID(),
+      eventType: 'AwsApiCall',
+      readOnly: call.eventName === 'GitPull',
+      resources: [{ ARN: arn, accountId, type: 'AWS::CodeCommit::Repository' }],
+      recipientAccountId: accountId,
+      managementEvent: true,
+      eventCategory: 'Management',
+    };
+    await this.publisher.record(record, call.repositoryId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher?.close();
+    await this.log?.close();
+  }
+}
