@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { Client as PgClient } from 'pg';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { createEventLog, type AuditRecord, type EventLog, type Subscription } from '@cairn/events';
 import { git, Stack, type AdminCredentials } from './support/stack';
@@ -102,5 +105,96 @@ describe('audit records', () => {
     // Every record is unique.
     expect(new Set(records.map((r) => r.eventID)).size).toBe(records.length);
     for (const client of [sdk, iam, reader]) client.destroy();
+  });
+
+  it('answers aws cloudtrail lookup-events within 5 seconds of a push, an API call and a denied call', async () => {
+    const credentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+    const sdk = new CodeCommitClient({ endpoint: admin.endpoint, region: admin.region, credentials });
+    const trail = new CloudTrailClient({ endpoint: admin.endpoint, region: admin.region, credentials });
+    const started = Date.now();
+    await sdk.send(new CreateRepositoryCommand({ repositoryName: 'looked-up' }));
+    const dir = join(work, 'looked-up');
+    git(['init', '-q', '-b', 'main', dir]);
+    writeFileSync(join(dir, 'f'), 'y');
+    git(['add', 'f'], { cwd: dir });
+    git(['-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'one'], { cwd: dir });
+    git(['push', '-q', stack.gitUrl('looked-up'), 'main'], { cwd: dir });
+    await expect(sdk.send(new GetRepositoryCommand({ repositoryName: '../bad' }))).rejects.toBeDefined();
+
+    const lookup = async (key: 'EventName' | 'ResourceName', value: string) =>
+      (await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: key, AttributeValue: value }], StartTime: new Date(started - 60_000) }))).Events ?? [];
+    const deadline = started + 5_000;
+    let pushes = await lookup('EventName', 'GitPush');
+    while (!pushes.some((e) => e.Resources?.some((r) => r.ResourceName?.endsWith('looked-up'))) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      pushes = await lookup('EventName', 'GitPush');
+    }
+    const push = pushes.find((e) => e.Resources?.some((r) => r.ResourceName?.endsWith('looked-up')));
+    // Found by the loop above, which gives up 5 s after the calls started.
+    expect(push).toBeDefined();
+    expect(JSON.parse(push!.CloudTrailEvent!)).toMatchObject({ eventName: 'GitPush', userIdentity: { arn: admin.userArn } });
+    expect((await lookup('EventName', 'CreateRepository')).length).toBeGreaterThan(0);
+
+    const cli = JSON.parse(
+      execFileSync(process.env.CAIRN_TEST_AWS_CLI ?? 'aws', ['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=GetRepository', '--endpoint-url', admin.endpoint, '--output', 'json'], {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: admin.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.secretAccessKey, AWS_DEFAULT_REGION: admin.region },
+      }).toString(),
+    ) as { Events: { EventName: string; CloudTrailEvent: string }[] };
+    expect(cli.Events.length).toBeGreaterThan(0);
+    expect(cli.Events.every((e) => e.EventName === 'GetRepository')).toBe(true);
+    expect(cli.Events.some((e) => (JSON.parse(e.CloudTrailEvent) as AuditRecord).errorCode !== undefined)).toBe(true);
+    sdk.destroy();
+    trail.destroy();
+  });
+
+  it('detects a stored record that was altered, naming it', async () => {
+    const verify = async () => {
+      const res = await fetch(admin.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.VerifyAuditChain' },
+        body: '{}',
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    // Unsigned: refused like any other API call.
+    expect((await verify()).status).toBe(400);
+
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const signer = new SignatureV4({ service: 'cloudtrail', region: admin.region, credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey }, sha256: Sha256 });
+    const url = new URL(admin.endpoint);
+    const signedVerify = async () => {
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: '/',
+        headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.VerifyAuditChain' },
+        body: '{}',
+      });
+      const res = await fetch(admin.endpoint, { method: 'POST', headers: signed.headers as Record<string, string>, body: '{}' });
+      return (await res.json()) as { Ok: boolean; Checked: number; FirstBadSequence?: number; Problem?: string };
+    };
+    const intact = await signedVerify();
+    expect(intact).toMatchObject({ Ok: true });
+    expect(intact.Checked).toBeGreaterThan(3);
+
+    // Someone with database access rewrites a stored record.
+    const auditDb = stack.services().find((s) => s.name === 'db-audit') as unknown as { port: number };
+    const db = new PgClient({ connectionString: `postgres://postgres@127.0.0.1:${auditDb.port}/postgres` });
+    await db.connect();
+    try {
+      const tables = await db.query<{ tgname: string }>("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_records'::regclass AND NOT tgisinternal");
+      for (const t of tables.rows) await db.query(`ALTER TABLE audit_records DISABLE TRIGGER "${t.tgname}"`);
+      const target = await db.query<{ sequence: string }>('SELECT sequence FROM audit_records ORDER BY sequence ASC OFFSET 2 LIMIT 1');
+      const sequence = Number(target.rows[0].sequence);
+      const changed = await db.query(`UPDATE audit_records SET record = regexp_replace(record, '"sourceIPAddress":"[^"]*"', '"sourceIPAddress":"203.0.113.9"') WHERE sequence = $1`, [sequence]);
+      expect(changed.rowCount).toBe(1);
+      const tampered = await signedVerify();
+      expect(tampered).toMatchObject({ Ok: false, FirstBadSequence: sequence, Problem: 'altered' });
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -60,7 +60,7 @@ describe('npm start', () => {
 
       const services = JSON.parse(readFileSync(join(dataDir, 'run', 'services.json'), 'utf8')) as { name: string; pid: number; grpcPort?: number; metricsPort?: number; zone?: string; dataDir?: string }[];
       const names = services.map((s) => s.name);
-      expect(names).toEqual(expect.arrayContaining(['policy', 'git-storage', 'repo-metadata', 'pull-requests', 'api-gateway', 'git-protocol']));
+      expect(names).toEqual(expect.arrayContaining(['policy', 'git-storage', 'repo-metadata', 'pull-requests', 'audit', 'api-gateway', 'git-protocol']));
       for (const s of services.filter((x) => !x.name.startsWith('db-'))) {
         expect(alive(s.pid)).toBe(true);
         const metrics = await fetch(`http://127.0.0.1:${s.metricsPort}/metrics`);

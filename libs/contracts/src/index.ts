@@ -12,3 +12,4 @@ export * as storageMerge from './generated/storage/v1/merge';
 export * as metadataMerge from './generated/metadata/v1/merge';
 export * as pullRequests from './generated/pullrequests/v1/pull_requests';
 export * as metadataTriggers from './generated/metadata/v1/triggers';
+export * as audit from './generated/audit/v1/audit';

@@ -11,11 +11,12 @@ import { TriggerOperations } from './codecommit/trigger-operations';
 import { RepositoryArns } from './codecommit/repository-arns';
 import { GatewayHttpController } from './http/gateway.http.controller';
 import { ApiAudit } from './http/api-audit';
+import { CloudTrailOperations } from './cloudtrail/cloudtrail-operations';
 import { IamOperations } from './iam/iam-operations';
 import { IamUpstream } from './iam/iam-upstream';
 import { StsOperations } from './sts/sts-operations';
 
 @Module({
-  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, MergeOperations, PullRequestOperations, TriggerOperations, IamUpstream, IamOperations, StsOperations, ApiAudit, GatewayHttpController],
+  providers: [{ provide: GATEWAY_CONFIG, useFactory: loadGatewayConfig }, Upstreams, RepositoryArns, RepositoryOperations, BranchOperations, CommitOperations, ContentOperations, MergeOperations, PullRequestOperations, TriggerOperations, IamUpstream, IamOperations, StsOperations, CloudTrailOperations, ApiAudit, GatewayHttpController],
 })
 export class ApiGatewayModule {}

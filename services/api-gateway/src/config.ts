@@ -6,6 +6,7 @@ export const gatewayConfigSchema = {
   policyAddress: str('CAIRN_POLICY_ADDR'),
   metadataAddress: str('CAIRN_METADATA_ADDR'),
   pullRequestsAddress: str('CAIRN_PULL_REQUESTS_ADDR'),
+  auditAddress: str('CAIRN_AUDIT_ADDR'),
   /** Where audit records go (the event log); empty: not recorded (unit tests only). */
   eventLogUrl: { ...str('CAIRN_EVENT_LOG_URL', ''), secret: true },
   /** Largest API request body accepted (PutFile carries up to 6 MB, base64-encoded). */

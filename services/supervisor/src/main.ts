@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const policyDb = await database('policy');
   const metadataDb = await database('metadata');
   const pullRequestsDb = await database('pull-requests');
+  const auditDb = await database('audit');
   const eventLogUrl = await database('events');
 
   const service = (name: string, env: Record<string, string>, info: Record<string, unknown> = {}) =>
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
   const pullRequests = address(
     await service('pull-requests', { CAIRN_DATABASE_URL: pullRequestsDb, CAIRN_EVENT_LOG_URL: eventLogUrl, CAIRN_METADATA_ADDR: metadata, CAIRN_STORAGE_ADDR: storage }),
   );
-  const gatewayPort = await startGateway(service, policy, metadata, pullRequests, eventLogUrl);
+  const audit = address(await service('audit', { CAIRN_DATABASE_URL: auditDb, CAIRN_EVENT_LOG_URL: eventLogUrl }));
+  const gatewayPort = await startGateway(service, { policy, metadata, pullRequests, audit, eventLogUrl });
   await service('git-protocol', {
     CAIRN_HTTP_HOST: '127.0.0.1',
     CAIRN_HTTP_PORT: String(httpPort),
@@ -112,8 +114,18 @@ async function main(): Promise<void> {
  * The gateway's HTTP port is internal; like the gRPC ports it is picked by the OS on first start
  * and kept for restarts.
  */
-async function startGateway(service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>, policy: string, metadata: string, pullRequests: string, eventLogUrl: string): Promise<number> {
-  const ready = await service('api-gateway', { CAIRN_API_PORT: '0', CAIRN_POLICY_ADDR: policy, CAIRN_METADATA_ADDR: metadata, CAIRN_PULL_REQUESTS_ADDR: pullRequests, CAIRN_EVENT_LOG_URL: eventLogUrl });
+async function startGateway(
+  service: (name: string, env: Record<string, string>) => Promise<ReadyMessage>,
+  peers: { policy: string; metadata: string; pullRequests: string; audit: string; eventLogUrl: string },
+): Promise<number> {
+  const ready = await service('api-gateway', {
+    CAIRN_API_PORT: '0',
+    CAIRN_POLICY_ADDR: peers.policy,
+    CAIRN_METADATA_ADDR: peers.metadata,
+    CAIRN_PULL_REQUESTS_ADDR: peers.pullRequests,
+    CAIRN_AUDIT_ADDR: peers.audit,
+    CAIRN_EVENT_LOG_URL: peers.eventLogUrl,
+  });
   const gateway = children[children.length - 1];
   gateway.spec.env.CAIRN_API_PORT = String(ready.httpPort);
   return ready.httpPort!;

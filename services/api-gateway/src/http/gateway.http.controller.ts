@@ -27,12 +27,15 @@ import { ContentOperations } from '../codecommit/content-operations';
 import { MergeOperations } from '../codecommit/merge-operations';
 import { PullRequestOperations } from '../codecommit/pull-request-operations';
 import { TriggerOperations } from '../codecommit/trigger-operations';
+import { CloudTrailOperations } from '../cloudtrail/cloudtrail-operations';
 import { Operation } from '../operation';
 import { ApiAudit, ApiCall } from './api-audit';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
 
 const CODECOMMIT_TARGET = 'CodeCommit_20150413';
+/** CloudTrail's awsJson target prefix: the SDK v3 sends the service shape name, botocore the full one. */
+const CLOUDTRAIL_TARGETS = ['CloudTrail_20131101', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101'];
 const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 /** One wire protocol of the public API: how to find the operation and how to answer. */
@@ -57,6 +60,7 @@ export class GatewayHttpController {
   private readonly codecommit: ApiProtocol;
   private readonly iam: ApiProtocol;
   private readonly sts: ApiProtocol;
+  private readonly cloudtrail: ApiProtocol;
   private server?: Server;
 
   constructor(
@@ -72,6 +76,7 @@ export class GatewayHttpController {
     triggers: TriggerOperations,
     iamOperations: IamOperations,
     stsOperations: StsOperations,
+    cloudTrailOperations: CloudTrailOperations,
   ) {
     this.codecommit = {
       services: ['codecommit'],
@@ -80,6 +85,17 @@ export class GatewayHttpController {
       parse: (signed) => parseAwsJsonRequest(signed, CODECOMMIT_TARGET),
       respond: (_operation, output, requestId) => awsJsonResponse(output, requestId),
       fail: (error, requestId) => awsJsonErrorResponse(error, requestId),
+    };
+    this.cloudtrail = {
+      ...this.codecommit,
+      services: ['cloudtrail'],
+      actionPrefix: 'cloudtrail',
+      operations: { ...cloudTrailOperations.operations },
+      parse: (signed) => {
+        const request = parseAwsJsonRequest(signed);
+        if (!CLOUDTRAIL_TARGETS.includes(request.targetPrefix)) throw unknownOperation(signed.headers['x-amz-target'] ?? '');
+        return request;
+      },
     };
     this.iam = {
       services: ['iam'],
@@ -119,7 +135,8 @@ export class GatewayHttpController {
       return;
     }
     const requestId = newRequestId();
-    let protocol = req.headers['x-amz-target'] ? this.codecommit : this.iam;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    let protocol = !target ? this.iam : CLOUDTRAIL_TARGETS.some((prefix) => target.startsWith(`${prefix}.`)) ? this.cloudtrail : this.codecommit;
     let response: AwsHttpResponse;
     const call: ApiCall = { eventSource: '', operation: '', input: {}, resources: [], requestId, req };
     try {
