@@ -6,7 +6,7 @@ const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts', '<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/e2e/**/*.test.ts'],
+  testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts', '<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/e2e/**/*.test.ts', '<rootDir>/tests/packaging/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },

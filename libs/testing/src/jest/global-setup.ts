@@ -5,6 +5,7 @@ import { TEST_ENV } from '../env';
 import { TEST_TMP_ROOT_ENV } from '../fs';
 import { spawnReaper } from '../process';
 import { ensureAwsCli } from '../aws-cli';
+import { ensureHelm, ensureKubeValidate, HELM_TEST_ENV } from '../helm';
 import { startKafka } from '../kafka';
 import { startPostgres } from '../postgres';
 
@@ -46,6 +47,24 @@ const parts: Part[] = [
     async start() {
       const aws = await ensureAwsCli();
       return { value: aws, detail: aws };
+    },
+  },
+  {
+    name: 'Helm',
+    env: HELM_TEST_ENV.helm,
+    unavailableEnv: HELM_TEST_ENV.helmUnavailable,
+    async start() {
+      const helm = await ensureHelm();
+      return { value: helm, detail: helm };
+    },
+  },
+  {
+    name: 'kubernetes-validate',
+    env: HELM_TEST_ENV.kubeValidate,
+    unavailableEnv: HELM_TEST_ENV.kubeValidateUnavailable,
+    async start() {
+      const python = await ensureKubeValidate();
+      return { value: python, detail: python };
     },
   },
 ];
