@@ -12,6 +12,21 @@ export const gitProtocolConfigSchema = {
   sshPort: int('CAIRN_SSH_PORT', 2222),
   /** The SSH host key (OpenSSH format); generated (ed25519, mode 0600) when missing. Empty: no SSH server. */
   sshHostKeyFile: str('CAIRN_SSH_HOST_KEY_FILE', ''),
+  /**
+   * SSH limits (decision 0013); 0 turns a limit off. Concurrent git commands (upload-pack or
+   * receive-pack sessions) of one IAM user, over all their connections.
+   */
+  sshMaxSessionsPerUser: int('CAIRN_SSH_MAX_SESSIONS_PER_USER', 20),
+  /** Concurrent SSH connections from one source address, counted from the TCP accept (authenticated or not). */
+  sshMaxConnectionsPerAddress: int('CAIRN_SSH_MAX_CONNECTIONS_PER_ADDRESS', 50),
+  /** Failed authentication attempts (keys tried) before a connection is closed (OpenSSH's MaxAuthTries). */
+  sshMaxAuthTries: int('CAIRN_SSH_MAX_AUTH_TRIES', 6),
+  /** Seconds from the TCP accept for a client to authenticate (OpenSSH's LoginGraceTime). */
+  sshLoginGraceSeconds: int('CAIRN_SSH_LOGIN_GRACE_SECONDS', 60),
+  /** An authenticated connection over which no channel data moved either way for this long is closed. */
+  sshIdleTimeoutSeconds: int('CAIRN_SSH_IDLE_TIMEOUT_SECONDS', 600),
+  /** Longest an SSH connection may last, in seconds, however busy. */
+  sshSessionTimeoutSeconds: int('CAIRN_SSH_SESSION_TIMEOUT_SECONDS', 6 * 60 * 60),
   /** Largest push accepted, in bytes. */
   maxPushBytes: int('CAIRN_MAX_PUSH_BYTES', 5 * 1024 * 1024 * 1024),
 };

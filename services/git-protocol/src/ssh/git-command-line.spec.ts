@@ -22,6 +22,9 @@ describe('parseGitCommandLine', () => {
     `git-upload-pack "/v1/repos/x"`,
     `git-upload-pack '/v1/repos/x' extra`,
     `git-upload-pack '/etc/passwd'`,
+    'git-upload-pack --help',
+    `git-upload-pack --help '/v1/repos/x'`,
+    `git-receive-pack '/v1/repos/x' --strict`,
   ])('refuses %j', (command) => {
     expect(parseGitCommandLine(command)).toHaveProperty('error');
   });
