@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { Client as PgClient } from 'pg';
-import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, IAMClient, UploadSSHPublicKeyCommand } from '@aws-sdk/client-iam';
 import { createEventLog, type AuditRecord, type EventLog, type Subscription } from '@cairn/events';
 import { git, Stack, type AdminCredentials } from './support/stack';
 
@@ -196,5 +196,32 @@ describe('audit records', () => {
     } finally {
       await db.end();
     }
+  });
+  it('records git over SSH like git over HTTPS', async () => {
+    const credentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+    const iam = new IAMClient({ endpoint: admin.endpoint, region: admin.region, credentials });
+    const sdk = new CodeCommitClient({ endpoint: admin.endpoint, region: admin.region, credentials });
+    await sdk.send(new CreateRepositoryCommand({ repositoryName: 'over-ssh' }));
+    const key = join(work, 'ssh_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const userName = (await iam.send(new GetUserCommand({}))).User!.UserName!;
+    const keyId = (await iam.send(new UploadSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyBody: readFileSync(`${key}.pub`, 'utf8') }))).SSHPublicKey!.SSHPublicKeyId!;
+    const env = { GIT_SSH_COMMAND: `ssh -i ${key} -o UserKnownHostsFile=${join(work, 'known_hosts')} -o StrictHostKeyChecking=accept-new -o IdentitiesOnly=yes -o BatchMode=yes -F /dev/null` };
+    const dir = join(work, 'ssh-src');
+    git(['init', '-q', '-b', 'main', dir]);
+    writeFileSync(join(dir, 'f'), 'z');
+    git(['add', 'f'], { cwd: dir });
+    git(['-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'one'], { cwd: dir });
+    git(['push', '-q', `ssh://${keyId}@127.0.0.1:${stack.sshPort}/v1/repos/over-ssh`, 'main'], { cwd: dir, env });
+    const push = await recordWhere((r) => r.eventName === 'GitPush' && (r.additionalEventData as { protocol?: string }).protocol === 'ssh');
+    expect(push).toMatchObject({
+      userIdentity: { arn: admin.userArn },
+      sourceIPAddress: '127.0.0.1',
+      requestParameters: { repositoryName: 'over-ssh' },
+      additionalEventData: { referenceUpdates: [{ ref: 'refs/heads/main', newId: git(['rev-parse', 'HEAD'], { cwd: dir }).trim() }] },
+    });
+    expect(push.userAgent).toMatch(/^SSH-2\.0-OpenSSH/);
+    iam.destroy();
+    sdk.destroy();
   });
 });

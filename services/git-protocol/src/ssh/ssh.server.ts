@@ -7,6 +7,7 @@ import { isValidGitProtocol, PktLineFramingChecker } from '@cairn/git';
 import { Logger } from '@cairn/runtime';
 import { GitAccess, GitAccessError, type GitService } from '../auth/git-access';
 import { readPushHead } from '../auth/push-head';
+import { GitAudit, GitCall } from '../audit/git-audit';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 import { progressMessage, refusedPushReport } from '../smart-http/report-status';
 import { Upstreams } from '../upstreams/upstreams';
@@ -32,6 +33,8 @@ interface SshConnection {
   readonly socket: Socket;
   client?: Connection;
   principal?: policy.Principal;
+  /** The client's identification string (SSH-2.0-…), its user agent in audit records. */
+  clientVersion?: string;
   idle?: IdleTimer;
   readonly channels: Set<ServerChannel>;
   readonly timers: (NodeJS.Timeout | undefined)[];
@@ -64,6 +67,7 @@ export class SshServer {
     @Inject(GIT_PROTOCOL_CONFIG) private readonly config: GitProtocolConfig,
     private readonly upstreams: Upstreams,
     private readonly access: GitAccess,
+    private readonly gitAudit: GitAudit,
   ) {
     this.perAddress = new ConcurrencyLimit(config.sshMaxConnectionsPerAddress);
     this.perUser = new ConcurrencyLimit(config.sshMaxSessionsPerUser);
@@ -207,6 +211,7 @@ export class SshServer {
       return;
     }
     connection.client = client;
+    connection.clientVersion = info.header?.identRaw ?? '';
     let failures = 0;
     let attempts = 0;
     const maxTries = this.config.sshMaxAuthTries;
@@ -302,24 +307,39 @@ export class SshServer {
         release();
         connection.releases.delete(release);
       });
-      this.exec(channel, parsed, principal, gitProtocol).catch((error: unknown) => {
+      const audit: GitCall = {
+        eventName: parsed.service === 'git-upload-pack' ? 'GitPull' : 'GitPush',
+        principal,
+        repositoryName: parsed.repositoryName,
+        transport: 'ssh',
+        gitProtocol,
+        sourceIPAddress: connection.address,
+        userAgent: connection.clientVersion ?? '',
+      };
+      this.exec(channel, parsed, principal, gitProtocol, audit)
+        .finally(() => void this.gitAudit.record(audit).catch((error: unknown) => this.logger.error('audit record failed', { error })))
+        .catch((error: unknown) => {
         this.logger.error('ssh git session failed', { error, command: info.command.slice(0, 200) });
         refuseChannel(channel, isGrpcError(error, status.UNAVAILABLE) ? 'cairn: service unavailable, try again later' : 'cairn: internal error');
       });
     });
   }
 
-  private async exec(channel: ServerChannel, parsed: { service: GitService; repositoryName: string }, principal: policy.Principal, gitProtocol: string): Promise<void> {
+  private async exec(channel: ServerChannel, parsed: { service: GitService; repositoryName: string }, principal: policy.Principal, gitProtocol: string, audit: GitCall): Promise<void> {
     // Nothing the client sends is read until it is known where it goes.
     channel.pause();
     let grant;
     try {
       grant = await this.access.open(principal, parsed.service, parsed.repositoryName);
     } catch (error) {
-      if (error instanceof GitAccessError) return refuseChannel(channel, `cairn: ${error.message}`);
+      if (error instanceof GitAccessError) {
+        if (error.refusal === 'forbidden') Object.assign(audit, { errorCode: 'AccessDenied', errorMessage: error.message });
+        return refuseChannel(channel, `cairn: ${error.message}`);
+      }
       throw error;
     }
     const { repository, arn } = grant;
+    audit.repositoryId = repository.repositoryId;
     if (parsed.service === 'git-upload-pack') {
       const call = this.upstreams.storage.uploadPack();
       call.write({ header: { repositoryId: repository.repositoryId, gitProtocol, fullDuplex: true }, data: Buffer.alloc(0) });
@@ -354,9 +374,12 @@ export class SshServer {
     }
     const { head, consumed } = pushHead;
     const refs = head.commands.map((c) => c.ref);
+    audit.refUpdates = head.commands.map((c) => ({ ref: c.ref, oldId: c.oldId, newId: c.newId }));
     if (refs.length > 0) {
       const denied = await this.access.deniedReferences(principal, arn, refs);
+      audit.deniedRefs = denied;
       if (denied.length > 0) {
+        Object.assign(audit, { errorCode: 'AccessDenied', errorMessage: `${principal.arn} may not update ${denied.join(', ')}` });
         exchange.answerInstead(refusedPushReport(refs, new Set(denied), head.capabilities));
         return exchange.finished;
       }
