@@ -1,1 +1,2 @@
 export * from './merge-input';
+export * from './file-modes';

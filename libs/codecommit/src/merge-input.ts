@@ -1,5 +1,6 @@
 import { AwsError, optionalEnum, optionalObjectList, optionalString, requiredString } from '@cairn/aws-protocol';
-import { storage, storageMerge as sm } from '@cairn/contracts';
+import { storageMerge as sm } from '@cairn/contracts';
+import { fileModeMember, isBase64 } from './file-modes';
 
 /**
  * Reading the merge members CodeCommit's merge operations share (branch merges, unreferenced
@@ -28,18 +29,6 @@ const REPLACEMENT_TYPES: Record<string, sm.ReplacementType> = {
   KEEP_DESTINATION: sm.ReplacementType.KEEP_DESTINATION,
   USE_NEW_CONTENT: sm.ReplacementType.USE_NEW_CONTENT,
 };
-const FILE_MODES: Record<string, storage.FileMode> = { NORMAL: storage.FileMode.FILE_MODE_NORMAL, EXECUTABLE: storage.FileMode.FILE_MODE_EXECUTABLE, SYMLINK: storage.FileMode.FILE_MODE_SYMLINK };
-
-function fileMode(entry: Record<string, unknown>, required: boolean): storage.FileMode {
-  const value = entry.fileMode;
-  if (value === undefined || value === null) {
-    if (required) throw new AwsError('FileModeRequiredException', 'A file mode is required, but was not specified.');
-    return storage.FileMode.FILE_MODE_UNSPECIFIED;
-  }
-  if (typeof value !== 'string' || !Object.hasOwn(FILE_MODES, value)) throw new AwsError('InvalidFileModeException', `The file mode ${String(value)} is not valid.`);
-  return FILE_MODES[value];
-}
-
 /** conflictResolution, with the member-level checks CodeCommit makes before looking at the merge. */
 export function conflictResolution(input: Record<string, unknown>): sm.ConflictResolution | undefined {
   const value = input.conflictResolution;
@@ -54,11 +43,11 @@ export function conflictResolution(input: Record<string, unknown>): sm.ConflictR
       const hasContent = entry.content !== undefined && entry.content !== null;
       if (replacementType === sm.ReplacementType.USE_NEW_CONTENT && !hasContent) throw new AwsError('ReplacementContentRequiredException', `Content is required to replace ${path} with new content.`);
       if (replacementType !== sm.ReplacementType.USE_NEW_CONTENT && hasContent) throw new AwsError('InvalidReplacementContentException', `Content can only be given for USE_NEW_CONTENT (${path}).`);
-      if (hasContent && (typeof entry.content !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(entry.content) || entry.content.length % 4 !== 0)) throw new AwsError('InvalidReplacementContentException', `The content for ${path} must be base64.`);
-      return { path, replacementType, content: hasContent ? Buffer.from(entry.content as string, 'base64') : Buffer.alloc(0), fileMode: fileMode(entry, false) };
+      if (hasContent && !isBase64(entry.content)) throw new AwsError('InvalidReplacementContentException', `The content for ${path} must be base64.`);
+      return { path, replacementType, content: hasContent ? Buffer.from(entry.content as string, 'base64') : Buffer.alloc(0), fileMode: fileModeMember(entry) };
     }),
     deleteFiles: optionalObjectList(resolution, 'deleteFiles').map((entry) => requiredString(entry, 'filePath', ...PATH_REQUIRED)),
-    setFileModes: optionalObjectList(resolution, 'setFileModes').map((entry) => ({ path: requiredString(entry, 'filePath', ...PATH_REQUIRED), fileMode: fileMode(entry, true) })),
+    setFileModes: optionalObjectList(resolution, 'setFileModes').map((entry) => ({ path: requiredString(entry, 'filePath', ...PATH_REQUIRED), fileMode: fileModeMember(entry, true) })),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AwsError } from '@cairn/aws-protocol';
 import { callUnary, metadata, storage } from '@cairn/contracts';
+import { FILE_MODE_NAMES, fileModeMember, isBase64 } from '@cairn/codecommit';
 import { Upstreams } from '../upstreams';
 import { branchReference, optionalObjectList, optionalString, requiredString } from './input';
 import { Operation } from '../operation';
@@ -10,31 +11,17 @@ const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is 
 const BRANCH_REQUIRED = ['BranchNameRequiredException', 'A branch name is required, but was not specified.'] as const;
 const PATH_REQUIRED = ['PathRequiredException', 'A file path is required, but was not specified.'] as const;
 
-const FILE_MODES: Record<string, storage.FileMode> = {
-  NORMAL: storage.FileMode.FILE_MODE_NORMAL,
-  EXECUTABLE: storage.FileMode.FILE_MODE_EXECUTABLE,
-  SYMLINK: storage.FileMode.FILE_MODE_SYMLINK,
-};
-const MODE_NAMES = Object.fromEntries(Object.entries(FILE_MODES).map(([name, mode]) => [mode, name]));
-
-function fileMode(value: unknown): storage.FileMode {
-  if (value === undefined || value === null) return storage.FileMode.FILE_MODE_UNSPECIFIED;
-  const mode = typeof value === 'string' ? FILE_MODES[value] : undefined;
-  if (mode === undefined) throw new AwsError('InvalidFileModeException', `The file mode ${String(value)} is not valid.`);
-  return mode;
-}
-
 /** Blobs travel as base64 in awsJson; anything else is a malformed request. */
 function blob(value: unknown, member: string): Buffer {
   if (value === undefined || value === null) return Buffer.alloc(0);
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw new AwsError('SerializationException', `${member} must be base64`);
+  if (!isBase64(value)) throw new AwsError('SerializationException', `${member} must be base64`);
   return Buffer.from(value, 'base64');
 }
 
 type Commit = storage.CreateCommitResponse;
 
 function fileMetadataJson(files: storage.FileMetadata[]) {
-  return files.map((f) => ({ absolutePath: f.absolutePath, blobId: f.blobId, fileMode: MODE_NAMES[f.fileMode] }));
+  return files.map((f) => ({ absolutePath: f.absolutePath, blobId: f.blobId, fileMode: FILE_MODE_NAMES[f.fileMode] }));
 }
 
 /** PutFile, DeleteFile and CreateCommit: one write path with three request shapes. */
@@ -74,7 +61,7 @@ export class CommitOperations {
         const path = requiredString(input, 'filePath', ...PATH_REQUIRED);
         if (input.fileContent === undefined) throw new AwsError('FileContentRequiredException', 'The file content is required.');
         const commit = await this.commit('PutFile', input, caller.arn, {
-          putFiles: [{ path, content: blob(input.fileContent, 'fileContent'), sourcePath: '', isMove: false, fileMode: fileMode(input.fileMode) }],
+          putFiles: [{ path, content: blob(input.fileContent, 'fileContent'), sourcePath: '', isMove: false, fileMode: fileModeMember(input) }],
         });
         const file = [...commit.filesAdded, ...commit.filesUpdated][0];
         return { commitId: commit.commitId, blobId: file?.blobId, treeId: commit.treeId };
@@ -101,11 +88,11 @@ export class CommitOperations {
               content: blob(p.fileContent, 'fileContent'),
               sourcePath: source ? optionalString(source, 'filePath') : '',
               isMove: source?.isMove === true,
-              fileMode: fileMode(p.fileMode),
+              fileMode: fileModeMember(p),
             };
           }),
           deleteFiles: optionalObjectList(input, 'deleteFiles').map((d) => requiredString(d, 'filePath', ...PATH_REQUIRED)),
-          setFileModes: optionalObjectList(input, 'setFileModes').map((m) => ({ path: requiredString(m, 'filePath', ...PATH_REQUIRED), fileMode: fileMode(m.fileMode) })),
+          setFileModes: optionalObjectList(input, 'setFileModes').map((m) => ({ path: requiredString(m, 'filePath', ...PATH_REQUIRED), fileMode: fileModeMember(m) })),
         });
         return {
           commitId: commit.commitId,

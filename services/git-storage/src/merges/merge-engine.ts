@@ -159,16 +159,7 @@ export class MergeEngine {
       sourceCommitId: await reader.resolveCommit(spec.sourceRevision),
       destinationCommitId: await reader.resolveCommit(spec.destinationRevision),
     }));
-    const bases = await mergeBases(spec.gitDir, destinationCommitId, sourceCommitId);
-    const analysis: MergeAnalysis = {
-      sourceCommitId,
-      destinationCommitId,
-      baseCommitId: bases[0] ?? '',
-      fastForward: bases.includes(destinationCommitId),
-      alreadyMerged: bases.includes(sourceCommitId),
-      conflicts: [],
-      treeId: '',
-    };
+    const analysis = await historyOf(spec.gitDir, sourceCommitId, destinationCommitId);
     if (!analysis.alreadyMerged || sourceCommitId === destinationCommitId) return { analysis, mergedCommitId: '' };
     // The destination's first-parent chain, newest first, down to the source's history. Holding
     // the source is monotone along it, so the oldest holder is found by bisection; if its first
@@ -189,16 +180,7 @@ export class MergeEngine {
   private async analyzeWith(reader: ObjectReader, spec: MergeSpec): Promise<MergeAnalysis> {
     const sourceCommitId = await reader.resolveCommit(spec.sourceRevision);
     const destinationCommitId = await reader.resolveCommit(spec.destinationRevision);
-    const bases = await mergeBases(spec.gitDir, destinationCommitId, sourceCommitId);
-    const analysis: MergeAnalysis = {
-      sourceCommitId,
-      destinationCommitId,
-      baseCommitId: bases[0] ?? '',
-      fastForward: bases.includes(destinationCommitId),
-      alreadyMerged: bases.includes(sourceCommitId),
-      conflicts: [],
-      treeId: '',
-    };
+    const analysis = await historyOf(spec.gitDir, sourceCommitId, destinationCommitId);
     if (analysis.alreadyMerged || analysis.fastForward) {
       const winner = analysis.alreadyMerged ? destinationCommitId : sourceCommitId;
       analysis.treeId = (await reader.requireCommit(winner)).treeId;
@@ -334,6 +316,20 @@ function checkResolutionTargets(resolution: ConflictResolution | undefined, conf
   for (const path of named) {
     if (!conflicted.has(path)) throw fail('InvalidConflictResolutionException', `${path} is not in conflict; a resolution can only name conflicting files.`);
   }
+}
+
+/** How two commits relate (bases, fast-forward, already merged), before any merging. */
+async function historyOf(gitDir: string, sourceCommitId: string, destinationCommitId: string): Promise<MergeAnalysis> {
+  const bases = await mergeBases(gitDir, destinationCommitId, sourceCommitId);
+  return {
+    sourceCommitId,
+    destinationCommitId,
+    baseCommitId: bases[0] ?? '',
+    fastForward: bases.includes(destinationCommitId),
+    alreadyMerged: bases.includes(sourceCommitId),
+    conflicts: [],
+    treeId: '',
+  };
 }
 
 async function isAncestor(gitDir: string, ancestor: string, descendant: string): Promise<boolean> {
