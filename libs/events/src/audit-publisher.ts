@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AuditRecord, createEnvelope, EventEnvelope } from './event-map';
 import { EventLog, EventsLogger, consoleEventsLogger } from './event-log';
 
@@ -102,4 +103,41 @@ export function redactParameters(value: unknown): unknown {
       return [key, redactParameters(v)];
     }),
   );
+}
+
+/** What differs between audit records; the rest is the same for every record Cairn writes. */
+export type AuditRecordFields = Omit<AuditRecord, 'eventVersion' | 'eventID' | 'eventTime' | 'eventType' | 'managementEvent' | 'eventCategory' | 'recipientAccountId'> & {
+  accountId: string;
+};
+
+/** A CloudTrail record (`eventVersion` 1.08) for a request handled now, in the given account. */
+export function auditRecord(fields: AuditRecordFields): AuditRecord {
+  const { accountId, ...rest } = fields;
+  return {
+    eventVersion: '1.08',
+    eventID: randomUUID(),
+    eventTime: new Date().toISOString(),
+    ...rest,
+    eventType: 'AwsApiCall',
+    recipientAccountId: accountId,
+    managementEvent: true,
+    eventCategory: 'Management',
+  };
+}
+
+/** The authenticated caller as the policy service describes it (a policy.Principal). */
+export interface AuditedPrincipal {
+  type: string;
+  userId: string;
+  arn: string;
+  accountId: string;
+  name: string;
+}
+
+/** CloudTrail's userIdentity for a caller; Unknown when the request was not authenticated. */
+export function userIdentityOf(principal: AuditedPrincipal | undefined, accessKeyId = ''): AuditRecord['userIdentity'] {
+  const key = accessKeyId ? { accessKeyId } : {};
+  if (!principal) return { type: 'Unknown', ...key };
+  const type = principal.type || 'IAMUser';
+  return { type, principalId: principal.userId, arn: principal.arn, accountId: principal.accountId, ...key, userName: type === 'AssumedRole' ? undefined : principal.name };
 }

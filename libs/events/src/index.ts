@@ -12,4 +12,4 @@ export { createEventLog, type CreateEventLogOptions } from './create-event-log';
 
 /** Both tables, for a service that produces and consumes events. */
 export const EVENTS_ENTITIES = [...OUTBOX_ENTITIES, ...INBOX_ENTITIES];
-export { AuditPublisher, redactParameters, type AuditPublisherOptions } from './audit-publisher';
+export { AuditPublisher, auditRecord, redactParameters, type AuditPublisherOptions, type AuditRecordFields, type AuditedPrincipal, userIdentityOf } from './audit-publisher';

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AuditPublisher, AuditRecord, createEventLog, EventLog, redactParameters } from '@cairn/events';
+import { AuditPublisher, auditRecord, createEventLog, EventLog, redactParameters, userIdentityOf } from '@cairn/events';
 import type { policy } from '@cairn/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Upstreams } from '../upstreams';
@@ -44,27 +43,21 @@ export class ApiAudit implements OnApplicationShutdown {
   async record(call: ApiCall): Promise<void> {
     if (!this.publisher) return;
     const { accountId, region } = await this.upstreams.getAccount();
-    const record: AuditRecord = {
-      eventVersion: '1.08',
-      eventID: randomUUID(),
-      eventTime: new Date().toISOString(),
+    const record = auditRecord({
+      accountId,
       eventSource: call.eventSource,
       eventName: call.operation || 'Unknown',
       awsRegion: region,
       sourceIPAddress: sourceAddress(call.req),
       userAgent: String(call.req.headers['user-agent'] ?? ''),
-      userIdentity: identity(call.caller, accessKeyIdOf(call.req)),
+      userIdentity: userIdentityOf(call.caller, accessKeyIdOf(call.req)),
       requestParameters: (redactParameters(call.input) as Record<string, unknown>) ?? null,
       responseElements: null,
       ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage } : {}),
       requestID: call.requestId,
-      eventType: 'AwsApiCall',
       readOnly: READ_ONLY.test(call.operation),
       resources: call.resources.map((arn) => ({ ARN: arn, accountId, type: resourceType(arn) })),
-      recipientAccountId: accountId,
-      managementEvent: true,
-      eventCategory: 'Management',
-    };
+    });
     await this.publisher.record(record);
   }
 
@@ -72,12 +65,6 @@ export class ApiAudit implements OnApplicationShutdown {
     await this.publisher?.close();
     await this.log?.close();
   }
-}
-
-/** CloudTrail's userIdentity for the caller (Unknown when the signature was not accepted). */
-function identity(caller: policy.Principal | undefined, accessKeyId: string): AuditRecord['userIdentity'] {
-  if (!caller) return { type: 'Unknown', ...(accessKeyId ? { accessKeyId } : {}) };
-  return { type: caller.type || 'IAMUser', principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId, userName: caller.type === 'AssumedRole' ? undefined : caller.name };
 }
 
 /** The client's address: the front door puts it in X-Forwarded-For (replacing any client value). */

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditPublisher, AuditRecord, createEventLog, EventLog } from '@cairn/events';
+import { AuditPublisher, auditRecord, createEventLog, EventLog, userIdentityOf } from '@cairn/events';
 import type { policy } from '@cairn/contracts';
 import { loadConfig, str } from '@cairn/runtime';
 import { Upstreams } from '../upstreams/upstreams';
@@ -48,17 +48,14 @@ export class GitAudit implements OnApplicationShutdown {
     if (!this.publisher) return;
     const { accountId, region } = await this.upstreams.getAccount();
     const arn = `arn:aws:codecommit:${region}:${accountId}:${call.repositoryName}`;
-    const p = call.principal;
-    const record: AuditRecord = {
-      eventVersion: '1.08',
-      eventID: randomUUID(),
-      eventTime: new Date().toISOString(),
+    const record = auditRecord({
+      accountId,
       eventSource: 'codecommit.amazonaws.com',
       eventName: call.eventName,
       awsRegion: region,
       sourceIPAddress: call.sourceIPAddress,
       userAgent: call.userAgent,
-      userIdentity: p ? { type: p.type || 'IAMUser', principalId: p.userId, arn: p.arn, accountId: p.accountId, userName: p.type === 'AssumedRole' ? undefined : p.name } : { type: 'Unknown' },
+      userIdentity: userIdentityOf(call.principal),
       requestParameters: { repositoryName: call.repositoryName },
       responseElements: null,
       additionalEventData: {
@@ -68,13 +65,9 @@ export class GitAudit implements OnApplicationShutdown {
       },
       ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage } : {}),
       requestID: randomUUID(),
-      eventType: 'AwsApiCall',
       readOnly: call.eventName === 'GitPull',
       resources: [{ ARN: arn, accountId, type: 'AWS::CodeCommit::Repository' }],
-      recipientAccountId: accountId,
-      managementEvent: true,
-      eventCategory: 'Management',
-    };
+    });
     await this.publisher.record(record, call.repositoryId);
   }
 

@@ -22,7 +22,7 @@ export class BranchTrackerConsumer implements OnApplicationBootstrap, OnApplicat
     this.subscription = await this.eventLog.subscribe('pull-requests.branch-tracker', async (event) => {
       if (event.type !== 'references.updated') return;
       const ids = await this.pullRequests.openTouching(event.payload.repositoryId, event.payload.updates.map((u) => u.ref));
-      for (const id of ids) await this.pullRequests.refresh(id, event.payload.actorArn);
+      for (const id of ids) await this.pullRequests.refresh(id, event.payload.actorArn, event.payload.accountId);
     });
   }
 

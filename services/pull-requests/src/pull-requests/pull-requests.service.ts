@@ -229,7 +229,7 @@ export class PullRequestsService {
    * revision (its approvals and override no longer count), a destination that holds the source
    * means it was merged, which closes it. Safe to repeat; changes are recorded once.
    */
-  async refresh(pullRequestId: number, actorArn: string): Promise<PullRequestEntity> {
+  async refresh(pullRequestId: number, actorArn: string, accountId: string): Promise<PullRequestEntity> {
     const current = await this.db.getRepository(PullRequestEntity).findOneByOrFail({ pullRequestId });
     if (current.status === 'CLOSED') return current;
     const tips = await this.upstreams.tips(current.repositoryId, [current.sourceReference, current.destinationReference]);
@@ -237,11 +237,9 @@ export class PullRequestsService {
     const destinationCommit = tips.get(current.destinationReference);
     if (!sourceCommit || !destinationCommit) return current;
     const state = await this.upstreams.mergeState(current.repositoryId, sourceCommit, destinationCommit);
-    const repo = await this.upstreams.repository(current.repositoryName).catch(() => undefined);
     return this.db.transaction(async (manager) => {
       const row = await this.lock(manager, pullRequestId);
       if (row.status === 'CLOSED') return row;
-      const accountId = repo?.accountId ?? '';
       if (row.sourceCommit !== sourceCommit) {
         const before = row.sourceCommit;
         Object.assign(row, { sourceCommit, revisionId: revisionOf(row.pullRequestId, sourceCommit), overrider: '', overriddenRevisionId: '', mergeBase: state.mergeBase, lastActivityDate: new Date() });
@@ -274,7 +272,7 @@ export class PullRequestsService {
     if (!existing) throw prError('PullRequestDoesNotExistException', `Pull request ${id} does not exist.`);
     const repo = await this.upstreams.repository(repositoryName);
     if (repo.repositoryId !== existing.repositoryId) throw prError('RepositoryNotAssociatedWithPullRequestException', `Pull request ${id} is not in ${repositoryName}.`);
-    const pull = await this.refresh(id, caller.arn);
+    const pull = await this.refresh(id, caller.arn, repo.accountId);
     if (pull.status === 'CLOSED') throw prError('PullRequestAlreadyClosedException', `Pull request ${id} is already closed.`);
     if (expectedSource && expectedSource !== pull.sourceCommit) throw prError('TipOfSourceReferenceIsDifferentException', `The tip of ${pull.sourceReference} is ${pull.sourceCommit}, not ${expectedSource}.`);
     if (!(await isApproved(pull))) throw prError('PullRequestApprovalRulesNotSatisfiedException', `The approval rules of pull request ${id} are not satisfied.`);
