@@ -321,6 +321,8 @@ describe('SSH limits: login grace time, idle timeout, session time limit', () =>
     expect(status).not.toBe(0);
     expect(ms).toBeGreaterThanOrEqual(3_000);
     expect(ms).toBeLessThan(15_000);
+    // The server hangs up (and logs it) a moment after the client has its message and exits.
+    await waitFor(() => s.log().includes('"msg":"ssh connection closed: idle","address":"127.0.0.1","user":"carol","sessions":1'), 10_000, { description: 'the close logged' }).catch(() => undefined);
     expect(s.log()).toContain('"msg":"ssh connection closed: idle","address":"127.0.0.1","user":"carol","sessions":1');
   });
 
@@ -346,6 +348,8 @@ describe('SSH limits: login grace time, idle timeout, session time limit', () =>
       clearInterval(dribble);
       busy.child.kill('SIGKILL');
     }
+    // The server hangs up (and logs it) a moment after the client has its message and exits.
+    await waitFor(() => s.log().includes('"msg":"ssh connection closed: session time limit","address":"127.0.0.1","user":"carol","sessions":1'), 10_000, { description: 'the close logged' }).catch(() => undefined);
     expect(s.log()).toContain('"msg":"ssh connection closed: session time limit","address":"127.0.0.1","user":"carol","sessions":1');
   });
 });
