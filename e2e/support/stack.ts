@@ -48,13 +48,17 @@ export class Stack {
   httpPort = 0;
   sshPort = 0;
 
-  constructor(readonly dataDir: string = mkdtempSync(join(tmpdir(), 'cairn-e2e-'))) {}
+  /** `env`: extra settings of the stack, e.g. CAIRN_TLS_CERT_FILE and CAIRN_TLS_KEY_FILE for HTTPS. */
+  constructor(
+    readonly dataDir: string = mkdtempSync(join(tmpdir(), 'cairn-e2e-')),
+    readonly env: Record<string, string> = {},
+  ) {}
 
   async start(timeoutMs = 180_000): Promise<void> {
     this.httpPort ||= await freePort();
     this.sshPort ||= await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'services/supervisor/dist/main.js')], {
-      env: { ...process.env, CAIRN_DATA_DIR: this.dataDir, CAIRN_HTTP_PORT: String(this.httpPort), CAIRN_SSH_PORT: String(this.sshPort) },
+      env: { ...process.env, ...this.env, CAIRN_DATA_DIR: this.dataDir, CAIRN_HTTP_PORT: String(this.httpPort), CAIRN_SSH_PORT: String(this.sshPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process = child;
@@ -79,7 +83,7 @@ export class Stack {
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${this.httpPort}`;
+    return `${this.env.CAIRN_TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${this.httpPort}`;
   }
 
   credentials(): AdminCredentials {
@@ -92,7 +96,8 @@ export class Stack {
 
   /** An HTTPS-credential clone URL for a repository. */
   gitUrl(repositoryName: string, creds = this.credentials()): string {
-    return `http://${encodeURIComponent(creds.gitUsername)}:${encodeURIComponent(creds.gitPassword)}@127.0.0.1:${this.httpPort}/v1/repos/${repositoryName}`;
+    const { protocol, host } = new URL(this.endpoint);
+    return `${protocol}//${encodeURIComponent(creds.gitUsername)}:${encodeURIComponent(creds.gitPassword)}@${host}/v1/repos/${repositoryName}`;
   }
 
   /** How the supervisor ended at the last stop(): its exit code, or null when a signal ended it. */

@@ -5,3 +5,4 @@ export * from './aws-json';
 export * from './aws-query';
 export * from './node-request';
 export * from './json-input';
+export * from './git-password';

@@ -13,3 +13,4 @@ export * as metadataMerge from './generated/metadata/v1/merge';
 export * as pullRequests from './generated/pullrequests/v1/pull_requests';
 export * as metadataTriggers from './generated/metadata/v1/triggers';
 export * as audit from './generated/audit/v1/audit';
+export * from './authorize';

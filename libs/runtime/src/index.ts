@@ -5,3 +5,4 @@ export * from './metrics-server';
 export * from './database';
 export * from './service-main';
 export * from './grpc-handlers';
+export * from './client-address';

@@ -27,6 +27,14 @@ export const gitProtocolConfigSchema = {
   sshIdleTimeoutSeconds: int('CAIRN_SSH_IDLE_TIMEOUT_SECONDS', 600),
   /** Longest an SSH connection may last, in seconds, however busy. */
   sshSessionTimeoutSeconds: int('CAIRN_SSH_SESSION_TIMEOUT_SECONDS', 6 * 60 * 60),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR blocks), e.g. the
+   * ingress controller's network. Empty: the peer address is the client's.
+   */
+  trustedProxies: str('CAIRN_TRUSTED_PROXIES', ''),
+  /** PEM certificate chain and key: when both are set the public port speaks HTTPS. */
+  tlsCertFile: str('CAIRN_TLS_CERT_FILE', ''),
+  tlsKeyFile: str('CAIRN_TLS_KEY_FILE', ''),
   /** Largest push accepted, in bytes. */
   maxPushBytes: int('CAIRN_MAX_PUSH_BYTES', 5 * 1024 * 1024 * 1024),
 };
@@ -34,9 +42,10 @@ export const gitProtocolConfigSchema = {
 export type GitProtocolConfig = ReturnType<typeof loadGitProtocolConfig>;
 export const loadGitProtocolConfig = () => {
   const config = loadConfig(gitProtocolConfigSchema);
+  if (!config.tlsCertFile !== !config.tlsKeyFile) throw new Error('set both CAIRN_TLS_CERT_FILE and CAIRN_TLS_KEY_FILE, or neither');
   // Plain HTTP carries passwords in the clear: only loopback may serve it.
-  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && !process.env.CAIRN_TLS_TERMINATED) {
-    throw new Error(`refusing to serve plain HTTP on ${config.host}: bind loopback, or terminate TLS in front and set CAIRN_TLS_TERMINATED=1`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && !config.tlsCertFile && !process.env.CAIRN_TLS_TERMINATED) {
+    throw new Error(`refusing to serve plain HTTP on ${config.host}: bind loopback, serve TLS (CAIRN_TLS_CERT_FILE/CAIRN_TLS_KEY_FILE), or terminate TLS in front and set CAIRN_TLS_TERMINATED=1`);
   }
   return config;
 };

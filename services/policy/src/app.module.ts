@@ -7,6 +7,7 @@ import { IdentityRepository, POLICY_ENTITIES } from './account/identity.reposito
 import { CredentialsService, SECRET_BOX } from './credentials/credentials.service';
 import { SecretBox } from './credentials/secrets';
 import { PasswordChecks } from './credentials/password-checks';
+import { FailedAuthThrottle } from './credentials/failed-auth-throttle';
 import { AuthorizationService } from './authorization/authorization.service';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { PolicyGrpcController } from './policy.grpc.controller';
@@ -19,6 +20,7 @@ import { GitCredentialsService } from './credentials/git-credentials.service';
 import { SshKeysService } from './credentials/ssh-keys.service';
 import { StsService } from './sts/sts.service';
 import { IamGrpcController } from './iam/iam.grpc.controller';
+import { SimulationService } from './simulation/simulation.service';
 
 @Module({
   providers: [
@@ -28,6 +30,12 @@ import { IamGrpcController } from './iam/iam.grpc.controller';
       provide: SECRET_BOX,
       inject: [POLICY_CONFIG],
       useFactory: async (c: PolicyConfig) => new SecretBox(Buffer.from((await readFile(c.masterKeyFile, 'utf8')).trim(), 'base64')),
+    },
+    {
+      provide: FailedAuthThrottle,
+      inject: [POLICY_CONFIG],
+      useFactory: (c: PolicyConfig) =>
+        new FailedAuthThrottle({ perIdentityAndAddress: c.authFailuresPerIdentityAndAddress, perAddress: c.authFailuresPerAddress, windowMs: c.authFailureWindowSeconds * 1000, maxEntries: 100_000 }),
     },
     IdentityRepository,
     CredentialsService,
@@ -42,6 +50,7 @@ import { IamGrpcController } from './iam/iam.grpc.controller';
     GitCredentialsService,
     SshKeysService,
     StsService,
+    SimulationService,
     PolicyGrpcController,
     IamGrpcController,
   ],

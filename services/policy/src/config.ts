@@ -1,4 +1,4 @@
-import { loadConfig, str } from '@cairn/runtime';
+import { int, loadConfig, str } from '@cairn/runtime';
 
 export const policyConfigSchema = {
   databaseUrl: { ...str('CAIRN_DATABASE_URL'), secret: true },
@@ -7,6 +7,17 @@ export const policyConfigSchema = {
   masterKeyFile: str('CAIRN_MASTER_KEY_FILE'),
   /** Where the first start writes the administrator's secrets, once (mode 0600). */
   bootstrapOutput: str('CAIRN_BOOTSTRAP_OUTPUT', ''),
+  /** Failed Git passwords or API signatures of one identity from one address before that pair is refused (decision 0019). */
+  authFailuresPerIdentityAndAddress: int('CAIRN_AUTH_FAILURES_PER_IDENTITY_AND_ADDRESS', 10),
+  /** Failed attempts from one address, over all identities, before the address is refused. */
+  authFailuresPerAddress: int('CAIRN_AUTH_FAILURES_PER_ADDRESS', 100),
+  /** How long failures count, in seconds: the longest a refusal lasts. */
+  authFailureWindowSeconds: int('CAIRN_AUTH_FAILURE_WINDOW_SECONDS', 300),
+  /**
+   * How long a principal's policies are remembered between decisions, in milliseconds (0: never).
+   * This replica's own IAM writes apply at once; other replicas' within this time.
+   */
+  authorizationCacheMs: int('CAIRN_AUTHORIZATION_CACHE_MS', 1000),
 };
 
 export type PolicyConfig = ReturnType<typeof loadPolicyConfig>;

@@ -21,10 +21,8 @@ export class PolicyGrpcController {
 
   readonly implementation: policy.PolicyServer = {
     authorize: unary((req: policy.AuthorizeRequest) => this.authorization.authorize(req)),
-    verifyGitCredential: unary(async (req: policy.VerifyGitCredentialRequest) => {
-      const principal = await this.credentials.verifyGitCredential(req.username, req.password);
-      return { valid: principal !== undefined, principal };
-    }),
+    authorizeMany: unary(async (req: policy.AuthorizeManyRequest) => ({ responses: await this.authorization.authorizeMany(req.requests) })),
+    verifyGitCredential: unary((req: policy.VerifyGitCredentialRequest) => this.credentials.verifyGitCredential(req)),
     verifySignature: unary((req: policy.VerifySignatureRequest) => this.credentials.verifySignature(req)),
     getAccount: unary(async () => {
       const account = await this.identities.findAccount();

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
 import { ReadyMessage, SupervisedChild } from './child-process';
 
@@ -18,7 +19,9 @@ const dataDir = resolve(process.env.CAIRN_DATA_DIR || '.cairn');
 const httpPort = Number(process.env.CAIRN_HTTP_PORT || 8080);
 const sshPort = Number(process.env.CAIRN_SSH_PORT || 2222);
 const region = process.env.CAIRN_REGION || 'us-east-1';
-const endpoint = `http://127.0.0.1:${httpPort}`;
+/** CAIRN_TLS_CERT_FILE and CAIRN_TLS_KEY_FILE (PEM) make the public port speak HTTPS. */
+const tls = Boolean(process.env.CAIRN_TLS_CERT_FILE);
+const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`;
 
 const children: SupervisedChild[] = [];
 
@@ -162,7 +165,8 @@ function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolvePromise, reject) => {
     const attempt = () => {
-      const req = request(url, { timeout: 3000 }, (res) => {
+      // A liveness probe of our own port on loopback: the certificate may name another host.
+      const req = (url.startsWith('https:') ? httpsRequest : request)(url, { timeout: 3000, rejectUnauthorized: false }, (res) => {
         res.resume();
         if (res.statusCode === 200) resolvePromise();
         else retry();

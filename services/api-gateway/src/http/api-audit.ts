@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { AuditPublisher, auditRecord, createEventLog, EventLog, redactParameters, userIdentityOf } from '@cairn/events';
-import type { policy } from '@cairn/contracts';
+import type { policy, RequestOrigin } from '@cairn/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Upstreams } from '../upstreams';
 
@@ -17,6 +17,8 @@ export interface ApiCall {
   errorMessage?: string;
   requestId: string;
   req: IncomingMessage;
+  /** The client's address, as the trusted proxies in front report it. */
+  origin: RequestOrigin;
 }
 
 const READ_ONLY = /^(Get|List|Describe|BatchGet|BatchDescribe|Evaluate|Lookup|Simulate)/;
@@ -48,7 +50,7 @@ export class ApiAudit implements OnApplicationShutdown {
       eventSource: call.eventSource,
       eventName: call.operation || 'Unknown',
       awsRegion: region,
-      sourceIPAddress: sourceAddress(call.req),
+      sourceIPAddress: call.origin.sourceIp,
       userAgent: String(call.req.headers['user-agent'] ?? ''),
       userIdentity: userIdentityOf(call.caller, accessKeyIdOf(call.req)),
       requestParameters: (redactParameters(call.input) as Record<string, unknown>) ?? null,
@@ -65,13 +67,6 @@ export class ApiAudit implements OnApplicationShutdown {
     await this.publisher?.close();
     await this.log?.close();
   }
-}
-
-/** The client's address: the front door puts it in X-Forwarded-For (replacing any client value). */
-function sourceAddress(req: IncomingMessage): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || '';
 }
 
 function accessKeyIdOf(req: IncomingMessage): string {

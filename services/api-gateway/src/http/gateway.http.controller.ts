@@ -16,8 +16,8 @@ import {
   signedRequestFromNode,
   unknownOperation,
 } from '@cairn/aws-protocol';
-import { callUnary, domainCodeOf, isGrpcError, policy } from '@cairn/contracts';
-import { Logger } from '@cairn/runtime';
+import { authorizeAll, callUnary, domainCodeOf, isGrpcError, policy, RequestOrigin } from '@cairn/contracts';
+import { Logger, TrustedProxies } from '@cairn/runtime';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Upstreams } from '../upstreams';
 import { RepositoryOperations } from '../codecommit/repository-operations';
@@ -61,6 +61,7 @@ export class GatewayHttpController {
   private readonly iam: ApiProtocol;
   private readonly sts: ApiProtocol;
   private readonly cloudtrail: ApiProtocol;
+  private readonly proxies: TrustedProxies;
   private server?: Server;
 
   constructor(
@@ -78,6 +79,7 @@ export class GatewayHttpController {
     stsOperations: StsOperations,
     cloudTrailOperations: CloudTrailOperations,
   ) {
+    this.proxies = TrustedProxies.parse(config.trustedProxies);
     this.codecommit = {
       services: ['codecommit'],
       actionPrefix: 'codecommit',
@@ -138,25 +140,27 @@ export class GatewayHttpController {
     const target = String(req.headers['x-amz-target'] ?? '');
     let protocol = !target ? this.iam : CLOUDTRAIL_TARGETS.some((prefix) => target.startsWith(`${prefix}.`)) ? this.cloudtrail : this.codecommit;
     let response: AwsHttpResponse;
-    const call: ApiCall = { eventSource: '', operation: '', input: {}, resources: [], requestId, req };
+    const origin: RequestOrigin = { sourceIp: this.proxies.clientAddress(req), secureTransport: this.proxies.isSecure(req) };
+    const call: ApiCall = { eventSource: '', operation: '', input: {}, resources: [], requestId, req, origin };
     try {
       if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') throw new AwsError('UnknownOperationException', 'Only POST / is served', { statusCode: 404 });
       const signed = signedRequestFromNode(req, await readBody(req, this.config.maxBodyBytes));
       if (protocol === this.iam && this.isSts(signed)) protocol = this.sts;
       call.eventSource = `${protocol.services[0]}.amazonaws.com`;
-      const caller = await this.authenticate(signed, protocol.services);
+      const caller = await this.authenticate(signed, protocol.services, origin.sourceIp);
       call.caller = caller;
       const { operation, input } = protocol.parse(signed);
       Object.assign(call, { operation, input });
       const handler = Object.hasOwn(protocol.operations, operation) ? protocol.operations[operation] : undefined;
       if (!handler) throw unknownOperation(operation);
       const action = `${protocol.actionPrefix}:${operation}`;
-      const context = Object.fromEntries(Object.entries((await handler.conditions?.(input)) ?? {}).map(([key, values]) => [key, { values }]));
-      for (const resource of await handler.resources(input, caller)) {
-        call.resources.push(resource);
-        const decision = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: caller.arn, action, resource, context });
-        if (!decision.allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
-      }
+      const context = (await handler.conditions?.(input)) ?? {};
+      // Every resource must be allowed (both names of a rename, each member of a batch).
+      const resources = await handler.resources(input, caller);
+      const decisions = await authorizeAll(this.upstreams, caller.arn, resources.map((resource) => ({ action, resource, context })), origin);
+      const denied = decisions.findIndex((d) => !d.allowed);
+      call.resources.push(...(denied === -1 ? resources : resources.slice(0, denied + 1)));
+      if (denied !== -1) throw accessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resources[denied]}`);
       response = protocol.respond(operation, await handler.run(input, caller), requestId);
     } catch (error) {
       const awsError = toAwsError(error);
@@ -176,8 +180,8 @@ export class GatewayHttpController {
     return action !== null && Object.hasOwn(this.sts.operations, action);
   }
 
-  private async authenticate(signed: SignedRequest, services: string[]): Promise<policy.Principal> {
-    const verdict = await callUnary(this.upstreams.policy, this.upstreams.policy.verifySignature, { ...signed, allowedServices: services });
+  private async authenticate(signed: SignedRequest, services: string[], sourceIp: string): Promise<policy.Principal> {
+    const verdict = await callUnary(this.upstreams.policy, this.upstreams.policy.verifySignature, { ...signed, allowedServices: services, sourceIp });
     if (verdict.principal) return verdict.principal;
     throw new AwsError(verdict.errorCode || 'InvalidSignatureException', verdict.errorMessage, {
       statusCode: verdict.errorStatus || 400,

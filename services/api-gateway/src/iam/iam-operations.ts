@@ -8,6 +8,7 @@ import { userXml } from './iam-xml';
 import { identityOperations } from './identity-operations';
 import { policyOperations } from './policy-operations';
 import { credentialOperations } from './credential-operations';
+import { simulationOperations } from './simulation-operations';
 
 /**
  * IAM's and STS's wire codes and statuses for the errors the policy service raises (by the SDK's
@@ -50,6 +51,7 @@ export class IamOperations {
       ...identityOperations(upstream),
       ...policyOperations(upstream),
       ...credentialOperations(upstream, upstreams),
+      ...simulationOperations(upstream),
     };
   }
 

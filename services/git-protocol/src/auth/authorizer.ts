@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { callUnary, policy } from '@cairn/contracts';
+import { authorizeAll, policy, RequestOrigin } from '@cairn/contracts';
 import { Upstreams } from '../upstreams/upstreams';
 
 export type GitAction = 'codecommit:GitPull' | 'codecommit:GitPush';
@@ -14,15 +14,18 @@ export class GitAuthorizer {
     return `arn:aws:codecommit:${region}:${accountId}:${repositoryName}`;
   }
 
-  async isAllowed(principal: policy.Principal, action: GitAction, resource: string, references?: string[]): Promise<boolean> {
-    const context: Record<string, policy.StringList> = references ? { 'codecommit:References': { values: references } } : {};
-    const result = await callUnary(this.upstreams.policy, this.upstreams.policy.authorize, { principalArn: principal.arn, action, resource, context });
-    return result.allowed;
+  async isAllowed(principal: policy.Principal, action: GitAction, resource: string, origin: RequestOrigin): Promise<boolean> {
+    const [answer] = await authorizeAll(this.upstreams, principal.arn, [{ action, resource }], origin);
+    return answer!.allowed;
   }
 
-  /** Each ref of a push is its own question, as CodeCommit evaluates `codecommit:References` per ref. */
-  async deniedReferences(principal: policy.Principal, resource: string, refs: string[]): Promise<string[]> {
-    const answers = await Promise.all(refs.map(async (ref) => ((await this.isAllowed(principal, 'codecommit:GitPush', resource, [ref])) ? undefined : ref)));
-    return answers.filter((r): r is string => r !== undefined);
+  /**
+   * Each ref of a push is its own question, as CodeCommit evaluates `codecommit:References` per
+   * ref; all of them travel in one call.
+   */
+  async deniedReferences(principal: policy.Principal, resource: string, refs: string[], origin: RequestOrigin): Promise<string[]> {
+    const questions = refs.map((ref) => ({ action: 'codecommit:GitPush', resource, context: { 'codecommit:References': [ref] } }));
+    const answers = await authorizeAll(this.upstreams, principal.arn, questions, origin);
+    return refs.filter((_ref, i) => !answers[i]!.allowed);
   }
 }

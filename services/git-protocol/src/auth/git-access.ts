@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { status } from '@grpc/grpc-js';
-import { callUnary, isGrpcError, metadata, policy, repositoryNameProblem } from '@cairn/contracts';
+import { callUnary, isGrpcError, metadata, policy, repositoryNameProblem, RequestOrigin } from '@cairn/contracts';
 import { GitAction, GitAuthorizer } from './authorizer';
 import { Upstreams } from '../upstreams/upstreams';
 
@@ -42,18 +42,18 @@ export class GitAccess {
     if (problem) throw new GitAccessError('invalid', problem);
   }
 
-  async open(principal: policy.Principal, service: GitService, repositoryName: string): Promise<GitAccessGrant> {
+  async open(principal: policy.Principal, service: GitService, repositoryName: string, origin: RequestOrigin): Promise<GitAccessGrant> {
     GitAccess.checkName(repositoryName);
     const action: GitAction = service === 'git-upload-pack' ? 'codecommit:GitPull' : 'codecommit:GitPush';
     const arn = await this.authorizer.repositoryArn(repositoryName);
     // Authorization comes before the lookup, so a caller without access cannot probe which names exist.
-    if (!(await this.authorizer.isAllowed(principal, action, arn))) throw new GitAccessError('forbidden', `${principal.arn} is not authorized to perform ${action} on ${arn}`);
+    if (!(await this.authorizer.isAllowed(principal, action, arn, origin))) throw new GitAccessError('forbidden', `${principal.arn} is not authorized to perform ${action} on ${arn}`);
     return { repository: await this.lookup(repositoryName), arn, action };
   }
 
   /** The refs of a push the principal may not update (each ref is its own question; decision 0003). */
-  deniedReferences(principal: policy.Principal, arn: string, refs: string[]): Promise<string[]> {
-    return this.authorizer.deniedReferences(principal, arn, refs);
+  deniedReferences(principal: policy.Principal, arn: string, refs: string[], origin: RequestOrigin): Promise<string[]> {
+    return this.authorizer.deniedReferences(principal, arn, refs, origin);
   }
 
   private async lookup(repositoryName: string): Promise<metadata.RepositoryMetadata> {

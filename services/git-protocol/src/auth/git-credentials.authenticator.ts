@@ -2,21 +2,42 @@ import { Injectable } from '@nestjs/common';
 import { callUnary, policy } from '@cairn/contracts';
 import { Upstreams } from '../upstreams/upstreams';
 
+/** What the policy service needs to check an HTTP Basic credential. */
+export interface BasicCredentialRequest {
+  authorization: string | undefined;
+  /** The Host header: a SigV4-signed Git password signs it. */
+  host: string;
+  repositoryName: string;
+  sourceIp: string;
+}
+
+export interface Authentication {
+  principal?: policy.Principal;
+  /** Set when the caller is throttled: the password was not checked. */
+  retryAfterSeconds?: number;
+}
+
 /**
- * HTTP Basic authentication with HTTPS Git credentials, checked by the policy service on every
- * request (it keeps the slow hash cheap for repeated requests; see PasswordChecks), so a
- * deactivated credential stops working at once.
+ * HTTP Basic authentication, checked by the policy service on every request so a deactivated
+ * credential stops working at once. The password is an HTTPS Git credential's, or a SigV4 Git
+ * password (AWS CLI credential helper, git-remote-codecommit) when the user name is an access key
+ * id. Repeated failures from one address are throttled there (`retryAfterSeconds`).
  */
 @Injectable()
 export class GitCredentialsAuthenticator {
   constructor(private readonly upstreams: Upstreams) {}
 
-  /** The principal, or undefined when the header is missing or the credentials are wrong. */
-  async authenticate(authorization: string | undefined): Promise<policy.Principal | undefined> {
-    const credentials = parseBasic(authorization);
-    if (!credentials) return undefined;
-    const result = await callUnary(this.upstreams.policy, this.upstreams.policy.verifyGitCredential, credentials);
-    return result.valid ? result.principal : undefined;
+  async authenticate(request: BasicCredentialRequest): Promise<Authentication> {
+    const credentials = parseBasic(request.authorization);
+    if (!credentials) return {};
+    const result = await callUnary(this.upstreams.policy, this.upstreams.policy.verifyGitCredential, {
+      ...credentials,
+      host: request.host,
+      repositoryName: request.repositoryName,
+      sourceIp: request.sourceIp,
+    });
+    if (result.throttled) return { retryAfterSeconds: result.retryAfterSeconds };
+    return result.valid && result.principal ? { principal: result.principal } : {};
   }
 }
 

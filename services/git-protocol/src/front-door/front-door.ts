@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Client } from '@grpc/grpc-js';
-import { Logger } from '@cairn/runtime';
+import { Logger, TrustedProxies } from '@cairn/runtime';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 import { SmartHttpController } from '../smart-http/smart-http.http.controller';
 import { Upstreams } from '../upstreams/upstreams';
@@ -14,16 +16,22 @@ import { Upstreams } from '../upstreams/upstreams';
 @Injectable()
 export class FrontDoor {
   private readonly logger = new Logger('git-protocol');
+  private readonly proxies: TrustedProxies;
   private server?: Server;
 
   constructor(
     @Inject(GIT_PROTOCOL_CONFIG) private readonly config: GitProtocolConfig,
     private readonly smartHttp: SmartHttpController,
     private readonly upstreams: Upstreams,
-  ) {}
+  ) {
+    this.proxies = TrustedProxies.parse(config.trustedProxies);
+  }
 
   async listen(): Promise<number> {
-    this.server = createServer((req, res) => void this.dispatch(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.dispatch(req, res);
+    this.server = this.config.tlsCertFile
+      ? createTlsServer({ cert: readFileSync(this.config.tlsCertFile), key: readFileSync(this.config.tlsKeyFile) }, handler)
+      : createServer(handler);
     // Long clones are legitimate: only idle connections are cut, never a transfer in progress.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
@@ -69,7 +77,8 @@ export class FrontDoor {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+        // The client as this port sees it, replacing whatever the client claimed.
+        headers: { ...req.headers, 'x-forwarded-for': this.proxies.clientAddress(req), 'x-forwarded-proto': this.proxies.isSecure(req) ? 'https' : 'http' },
       },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);

@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
-import { isGrpcError, metadata, policy, storage } from '@cairn/contracts';
+import { isGrpcError, metadata, policy, RequestOrigin, storage } from '@cairn/contracts';
 import { isValidGitProtocol, PktLineFramingChecker } from '@cairn/git';
-import { Logger } from '@cairn/runtime';
+import { Logger, TrustedProxies } from '@cairn/runtime';
 import { GitAccess, GitAccessError, GitRefusal, GitService } from '../auth/git-access';
 import { GitCredentialsAuthenticator } from '../auth/git-credentials.authenticator';
 import { readPushHead } from '../auth/push-head';
@@ -41,6 +41,7 @@ class HttpError extends Error {
 @Injectable()
 export class SmartHttpController {
   private readonly logger = new Logger('git-protocol');
+  private readonly proxies: TrustedProxies;
 
   constructor(
     @Inject(GIT_PROTOCOL_CONFIG) private readonly config: GitProtocolConfig,
@@ -48,7 +49,9 @@ export class SmartHttpController {
     private readonly authenticator: GitCredentialsAuthenticator,
     private readonly access: GitAccess,
     private readonly gitAudit: GitAudit,
-  ) {}
+  ) {
+    this.proxies = TrustedProxies.parse(config.trustedProxies);
+  }
 
   matches(path: string): boolean {
     return path.startsWith('/v1/repos/');
@@ -56,9 +59,10 @@ export class SmartHttpController {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Filled in as the request is understood; transfers and refusals are audited.
-    const audit: AuditedCall = { transport: 'http', gitProtocol: '', repositoryName: '', sourceIPAddress: String(req.headers['x-forwarded-for'] ?? req.socket.remoteAddress ?? '').split(',')[0].trim(), userAgent: String(req.headers['user-agent'] ?? '') };
+    const origin: RequestOrigin = { sourceIp: this.proxies.clientAddress(req), secureTransport: this.proxies.isSecure(req) };
+    const audit: AuditedCall = { transport: 'http', gitProtocol: '', repositoryName: '', sourceIPAddress: origin.sourceIp, userAgent: String(req.headers['user-agent'] ?? '') };
     try {
-      await this.route(req, res, audit);
+      await this.route(req, res, audit, origin);
     } catch (caught) {
       if (caught instanceof GitAccessError && caught.refusal === 'forbidden') Object.assign(audit, { audited: true, errorCode: 'AccessDenied', errorMessage: caught.message });
       const error = caught instanceof GitAccessError ? new HttpError(REFUSAL_STATUS[caught.refusal], caught.message) : caught;
@@ -76,7 +80,7 @@ export class SmartHttpController {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, audit: AuditedCall): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, audit: AuditedCall, origin: RequestOrigin): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = ROUTE.exec(url.pathname);
     if (!match) throw new HttpError(404, 'not found');
@@ -97,15 +101,16 @@ export class SmartHttpController {
     const gitProtocol = String(req.headers['git-protocol'] ?? '');
     if (gitProtocol && !isValidGitProtocol(gitProtocol)) throw new HttpError(400, 'invalid Git-Protocol header');
 
-    const principal = await this.authenticator.authenticate(req.headers.authorization);
+    const { principal, retryAfterSeconds } = await this.authenticator.authenticate({ authorization: req.headers.authorization, host: String(req.headers.host ?? ''), repositoryName, sourceIp: origin.sourceIp });
+    if (retryAfterSeconds) throw new HttpError(429, `too many failed authentication attempts; retry in ${retryAfterSeconds} seconds`, { 'Retry-After': String(retryAfterSeconds) });
     if (!principal) throw new HttpError(401, 'authentication required', { 'WWW-Authenticate': 'Basic realm="Cairn", charset="UTF-8"' });
     Object.assign(audit, { eventName: service === 'git-upload-pack' ? 'GitPull' : 'GitPush', principal, repositoryName, gitProtocol, audited: endpoint !== 'info/refs' });
-    const { repository, arn } = await this.access.open(principal, service, repositoryName);
+    const { repository, arn } = await this.access.open(principal, service, repositoryName, origin);
     audit.repositoryId = repository.repositoryId;
 
     if (endpoint === 'info/refs') return this.infoRefs(req, res, repository, service, gitProtocol);
     if (service === 'git-upload-pack') return this.uploadPack(req, res, repository, gitProtocol);
-    return this.receivePack(req, res, repository, gitProtocol, principal, arn, audit);
+    return this.receivePack(req, res, repository, gitProtocol, principal, arn, audit, origin);
   }
 
   private async infoRefs(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, service: Service, gitProtocol: string): Promise<void> {
@@ -152,6 +157,7 @@ export class SmartHttpController {
     principal: policy.Principal,
     arn: string,
     audit: AuditedCall,
+    origin: RequestOrigin,
   ): Promise<void> {
     const body = requestBody(req);
     const { head, consumed } = await readPushHead(body);
@@ -166,7 +172,7 @@ export class SmartHttpController {
       return;
     }
     const refs = head.commands.map((c) => c.ref);
-    const denied = await this.access.deniedReferences(principal, arn, refs);
+    const denied = await this.access.deniedReferences(principal, arn, refs, origin);
     audit.deniedRefs = denied;
     if (denied.length > 0) {
       Object.assign(audit, { errorCode: 'AccessDenied', errorMessage: `${principal.arn} may not update ${denied.join(', ')}` });

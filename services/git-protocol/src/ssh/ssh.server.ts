@@ -328,9 +328,11 @@ export class SshServer {
   private async exec(channel: ServerChannel, parsed: { service: GitService; repositoryName: string }, principal: policy.Principal, gitProtocol: string, audit: GitCall): Promise<void> {
     // Nothing the client sends is read until it is known where it goes.
     channel.pause();
+    // SSH is an encrypted transport: aws:SecureTransport holds, as for HTTPS.
+    const origin = { sourceIp: audit.sourceIPAddress, secureTransport: true };
     let grant;
     try {
-      grant = await this.access.open(principal, parsed.service, parsed.repositoryName);
+      grant = await this.access.open(principal, parsed.service, parsed.repositoryName, origin);
     } catch (error) {
       if (error instanceof GitAccessError) {
         if (error.refusal === 'forbidden') Object.assign(audit, { errorCode: 'AccessDenied', errorMessage: error.message });
@@ -376,7 +378,7 @@ export class SshServer {
     const refs = head.commands.map((c) => c.ref);
     audit.refUpdates = head.commands.map((c) => ({ ref: c.ref, oldId: c.oldId, newId: c.newId }));
     if (refs.length > 0) {
-      const denied = await this.access.deniedReferences(principal, arn, refs);
+      const denied = await this.access.deniedReferences(principal, arn, refs, origin);
       audit.deniedRefs = denied;
       if (denied.length > 0) {
         Object.assign(audit, { errorCode: 'AccessDenied', errorMessage: `${principal.arn} may not update ${denied.join(', ')}` });

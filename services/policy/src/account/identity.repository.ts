@@ -30,14 +30,29 @@ export interface PolicyHolder {
  */
 @Injectable()
 export class IdentityRepository {
+  private writes = 0;
+
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Counts committed write transactions: anything derived from the store and remembered (the
+   * authorization cache) is stale once this moves.
+   */
+  get generation(): number {
+    return this.writes;
+  }
 
   get manager(): EntityManager {
     return this.db.manager;
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } finally {
+      // Also on failure: a commit whose answer was lost may still have happened.
+      this.writes += 1;
+    }
   }
 
   findAccount(): Promise<AccountEntity | null> {

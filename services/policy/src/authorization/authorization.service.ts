@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { policy } from '@cairn/contracts';
 import { Logger } from '@cairn/runtime';
 import { IdentityRepository } from '../account/identity.repository';
 import { PoliciesService } from '../policies/policies.service';
 import { CompiledPolicySet, compilePolicies } from '../evaluation';
+import { POLICY_CONFIG, PolicyConfig } from '../config';
+import { PrincipalCache, PrincipalEntry } from './principal-cache';
 
 /** Compiled policy sets kept per distinct set of documents; a policy change makes a new key. */
 const COMPILED_CACHE_SIZE = 1000;
@@ -18,31 +20,60 @@ const COMPILED_CACHE_SIZE = 1000;
 export class AuthorizationService {
   private readonly logger = new Logger('policy');
   private readonly compiled = new Map<string, CompiledPolicySet>();
+  private readonly principals: PrincipalCache;
 
   constructor(
     private readonly identities: IdentityRepository,
     private readonly policies: PoliciesService,
-  ) {}
+    @Inject(POLICY_CONFIG) config: PolicyConfig,
+  ) {
+    this.principals = new PrincipalCache(config.authorizationCacheMs);
+  }
 
   async authorize(request: policy.AuthorizeRequest): Promise<policy.AuthorizeResponse> {
-    if (!request.principalArn) return { allowed: false, reason: 'unknown principal' };
-    const user = await this.identities.findUserByArn(request.principalArn);
-    if (user?.isAdministrator) return { allowed: true, reason: 'administrator' };
-    const found = await this.policies.policiesOf(request.principalArn);
-    if (!found) return { allowed: false, reason: 'unknown principal' };
-    const { principal, policies } = found;
+    return (await this.authorizeMany([request]))[0]!;
+  }
+
+  /** Answers in order; each distinct principal is read from the store (or the cache) once. */
+  async authorizeMany(requests: readonly policy.AuthorizeRequest[]): Promise<policy.AuthorizeResponse[]> {
+    const principals = new Map<string, Promise<PrincipalEntry | undefined>>();
+    for (const { principalArn } of requests) {
+      if (principalArn && !principals.has(principalArn)) principals.set(principalArn, this.principal(principalArn));
+    }
+    const now = new Date();
+    return Promise.all(requests.map(async (request) => this.decide(request, await principals.get(request.principalArn), now)));
+  }
+
+  private decide(request: policy.AuthorizeRequest, entry: PrincipalEntry | undefined, currentTime: Date): policy.AuthorizeResponse {
+    if (entry?.administrator) return answer(true, 'administrator');
+    if (!entry?.found) return answer(false, 'unknown principal');
+    const { principal, policies } = entry.found;
+    const set = this.compile(policies);
+    if (set.readsResourceTags && !request.resourceTagsIncluded) return { ...answer(false, 'needs the resource tags'), wantsResourceTags: true };
     const context: Record<string, string[]> = {};
     for (const [key, list] of Object.entries(request.context)) context[key] = list.values;
-    const decision = this.compile(policies).evaluate({
+    const decision = set.evaluate({
       action: request.action,
       resource: request.resource,
       principal: { arn: principal.arn, userName: principal.type === 'AssumedRole' ? undefined : principal.name, userId: principal.userId, accountId: principal.accountId, principalArn: principal.roleArn || undefined },
       context,
-      currentTime: new Date(),
+      currentTime,
+      sourceIp: request.sourceIp || undefined,
+      secureTransport: request.secureTransport,
     });
     const by = decision.matched.map((m) => `${m.policyId}#${m.sid ?? m.statementIndex}`).join(', ');
-    if (decision.decision === 'Allow') return { allowed: true, reason: `allowed by ${by}` };
-    return { allowed: false, reason: decision.decision === 'ExplicitDeny' ? `explicit deny in ${by}` : 'no allow' };
+    if (decision.decision === 'Allow') return answer(true, `allowed by ${by}`);
+    return answer(false, decision.decision === 'ExplicitDeny' ? `explicit deny in ${by}` : 'no allow');
+  }
+
+  private async principal(principalArn: string): Promise<PrincipalEntry> {
+    const generation = this.identities.generation;
+    const cached = this.principals.get(principalArn, generation);
+    if (cached) return cached;
+    const user = await this.identities.findUserByArn(principalArn);
+    const entry: PrincipalEntry = user?.isAdministrator ? { administrator: true, found: undefined } : { administrator: false, found: await this.policies.policiesOf(principalArn) };
+    this.principals.set(principalArn, entry, generation);
+    return entry;
   }
 
   private compile(policies: { id: string; document: string }[]): CompiledPolicySet {
@@ -61,4 +92,8 @@ export class AuthorizationService {
     }
     return set;
   }
+}
+
+function answer(allowed: boolean, reason: string): policy.AuthorizeResponse {
+  return { allowed, reason, wantsResourceTags: false };
 }

@@ -321,10 +321,17 @@ export class CompiledPolicySet {
   private readonly byAction = new Map<string, Candidates>();
   private readonly memo: Memo;
 
-  constructor(statements: readonly CompiledStatement[], slots: number, keys: number) {
+  /**
+   * Whether any condition reads `aws:ResourceTag/…`: only then must a caller look the resource's
+   * tags up before asking.
+   */
+  readonly readsResourceTags: boolean;
+
+  constructor(statements: readonly CompiledStatement[], slots: number, conditionKeys: readonly string[]) {
     this.statements = statements;
     this.present = new Set(statements.map((s) => s.ref.layer));
-    this.memo = new Memo(slots, keys);
+    this.memo = new Memo(slots, conditionKeys.length);
+    this.readsResourceTags = conditionKeys.some((key) => key.startsWith('aws:resourcetag/'));
   }
 
   /** Number of statements, across all policies. */
@@ -418,7 +425,7 @@ export function compilePolicies(policies: readonly PolicyInput[]): CompiledPolic
     const variables = document.version === '2012-10-17';
     document.statements.forEach((s, i) => compiler.add(s, i, p.id, layer, variables));
   }
-  return new CompiledPolicySet(compiler.statements, compiler.slots, compiler.keys.size);
+  return new CompiledPolicySet(compiler.statements, compiler.slots, [...compiler.keys.keys()]);
 }
 
 /** One-off evaluation; compile once with `compilePolicies` when deciding repeatedly. */

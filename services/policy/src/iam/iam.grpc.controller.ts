@@ -11,6 +11,7 @@ import { AccessKeysService } from '../credentials/access-keys.service';
 import { GitCredentialsService } from '../credentials/git-credentials.service';
 import { SshKeysService } from '../credentials/ssh-keys.service';
 import { StsService } from '../sts/sts.service';
+import { SimulationService } from '../simulation/simulation.service';
 
 const empty = {};
 
@@ -27,6 +28,7 @@ export class IamGrpcController {
     private readonly gitCredentials: GitCredentialsService,
     private readonly sshKeys: SshKeysService,
     private readonly sts: StsService,
+    private readonly simulation: SimulationService,
   ) {}
 
   readonly implementation: iam.IamServer = {
@@ -127,6 +129,8 @@ export class IamGrpcController {
     deleteSshPublicKey: unary(async (req: iam.DeleteSshPublicKeyRequest) => (await this.sshKeys.delete(req.userName, req.sshPublicKeyId), empty)),
 
     assumeRole: unary((req: iam.AssumeRoleRequest) => this.sts.assumeRole(req)),
+
+    simulatePrincipalPolicy: unary((req: iam.SimulatePrincipalPolicyRequest) => this.simulation.simulatePrincipalPolicy(req)),
   };
 
   /** The ARN to authorize an action on a named entity: its real one, or the one it would get. */

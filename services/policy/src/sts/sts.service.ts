@@ -47,7 +47,7 @@ export class StsService {
     if (!role) throw denied();
     const trust = evaluateTrust(role.assumeRolePolicyDocument, caller);
     if (trust === 'none' || trust === 'denied') throw denied();
-    const identity = await this.authorization.authorize({ principalArn: caller.arn, action: 'sts:AssumeRole', resource: role.arn, context: {} });
+    const identity = await this.authorization.authorize({ principalArn: caller.arn, action: 'sts:AssumeRole', resource: role.arn, context: {}, sourceIp: '', secureTransport: false, resourceTagsIncluded: true });
     if (identity.reason === 'explicit deny' || (!identity.allowed && trust !== 'principal')) throw denied();
 
     if (duration > role.maxSessionDuration) throw iamErrors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');

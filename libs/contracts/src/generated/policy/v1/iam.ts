@@ -852,6 +852,118 @@ export interface AssumeRoleResponse {
   assumedRoleArn: string;
 }
 
+/** One condition key and its values for a simulation, as IAM's ContextEntry carries it. */
+export interface SimulationContextEntry {
+  /** Condition key, e.g. "codecommit:References" or "aws:SourceIp"; matched without regard to case. */
+  keyName: string;
+  /** Its values; a single-valued type ("string", "ip", ...) takes exactly one. */
+  values: string[];
+  /**
+   * IAM's ContextKeyType: "string", "stringList", "numeric", "numericList", "boolean",
+   * "booleanList", "ip", "ipList", "binary", "binaryList", "date" or "dateList". Empty: "string"
+   * for one value, "stringList" for several.
+   */
+  type: string;
+}
+
+export interface SimulatePrincipalPolicyRequest {
+  /**
+   * The user, group or role whose policies are simulated (arn:aws:iam::<account>:user/<path><name>,
+   * ...:group/..., ...:role/...); a user's groups' policies count too.
+   */
+  policySourceArn: string;
+  /** Actions to decide, e.g. "codecommit:GitPush"; at least one. */
+  actionNames: string[];
+  /** Resources to decide each action on; empty means ["*"]. */
+  resourceArns: string[];
+  /** Extra identity policy documents (JSON), evaluated as if attached to the source. */
+  policyInputList: string[];
+  /** Permissions boundary documents (JSON); when given, they must allow too. */
+  permissionsBoundaryPolicyInputList: string[];
+  /** A resource-based policy (JSON) evaluated with every resource; empty for none. */
+  resourcePolicy: string;
+  /** Owner of the simulated resources (an account ARN); accepted and not used: one account. */
+  resourceOwner: string;
+  /**
+   * The user simulated as the caller (aws:username, Principal matching); empty for the source
+   * itself when it is a user.
+   */
+  callerArn: string;
+  /** Condition keys of the simulated requests. */
+  contextEntries: SimulationContextEntry[];
+  /** IAM's EC2 scenario names; accepted and not used (no such scenarios here). */
+  resourceHandlingOption: string;
+  /** Where the previous page of results ended. */
+  marker: string;
+  /** Page size, 1-1000; 0 for 100. */
+  maxItems: number;
+}
+
+/** A line and column in a policy document's text, both 1-based. */
+export interface PolicyPosition {
+  /** Line, counting from 1. */
+  line: number;
+  /** Column, counting from 1. */
+  column: number;
+}
+
+/** A statement that decided a simulated request. */
+export interface SimulatedStatement {
+  /**
+   * The policy: a managed policy's or inline policy's name, "PolicyInputList.<n>",
+   * "PermissionsBoundaryPolicyInputList.<n>" or "ResourcePolicy".
+   */
+  sourcePolicyId: string;
+  /**
+   * IAM's PolicySourceType: "user", "group" or "role" (inline), "aws-managed", "user-managed",
+   * "resource", or "none" (a document passed in the request).
+   */
+  sourcePolicyType: string;
+  /** Where the statement's object starts (its "{"). */
+  startPosition:
+    | PolicyPosition
+    | undefined;
+  /** Just after the statement's closing "}". */
+  endPosition: PolicyPosition | undefined;
+}
+
+/** Whether the permissions boundary allowed a simulated request (set only when boundaries were given). */
+export interface PermissionsBoundaryDecision {
+  /** True when the boundary documents allow the action on the resource. */
+  allowed: boolean;
+}
+
+/** The decision about one action on one resource. */
+export interface SimulationResult {
+  /** The action, as asked. */
+  evalActionName: string;
+  /** The resource, as asked ("*" when none was given). */
+  evalResourceName: string;
+  /** "allowed", "explicitDeny" or "implicitDeny". */
+  evalDecision: string;
+  /**
+   * The statements that decided: the Deny statements for explicitDeny, the Allow statements for
+   * allowed, none for implicitDeny (nor for the bootstrap administrator, allowed everything).
+   */
+  matchedStatements: SimulatedStatement[];
+  /**
+   * Condition keys that statements applying to this action and resource test but the request
+   * did not supply, as the policies spell them.
+   */
+  missingContextValues: string[];
+  /** Set when permissions boundary documents were given. */
+  permissionsBoundaryDecision: PermissionsBoundaryDecision | undefined;
+}
+
+export interface SimulatePrincipalPolicyResponse {
+  /** One result per action and resource, actions in the order asked, then resources. */
+  evaluationResults: SimulationResult[];
+  /** True when more results follow; pass `marker` to get them. */
+  isTruncated: boolean;
+  /** Where this page ended, set when truncated. */
+  marker: string;
+}
+
 function createBaseResolveArnRequest(): ResolveArnRequest {
   return { kind: 0, name: "" };
 }
@@ -10181,6 +10293,998 @@ export const AssumeRoleResponse: MessageFns<AssumeRoleResponse> = {
   },
 };
 
+function createBaseSimulationContextEntry(): SimulationContextEntry {
+  return { keyName: "", values: [], type: "" };
+}
+
+export const SimulationContextEntry: MessageFns<SimulationContextEntry> = {
+  encode(message: SimulationContextEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.keyName !== "") {
+      writer.uint32(10).string(message.keyName);
+    }
+    for (const v of message.values) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulationContextEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulationContextEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keyName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulationContextEntry {
+    return {
+      keyName: isSet(object.keyName)
+        ? globalThis.String(object.keyName)
+        : isSet(object.key_name)
+        ? globalThis.String(object.key_name)
+        : "",
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.String(e)) : [],
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+    };
+  },
+
+  toJSON(message: SimulationContextEntry): unknown {
+    const obj: any = {};
+    if (message.keyName !== "") {
+      obj.keyName = message.keyName;
+    }
+    if (message.values?.length) {
+      obj.values = message.values;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimulationContextEntry>, I>>(base?: I): SimulationContextEntry {
+    return SimulationContextEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimulationContextEntry>, I>>(object: I): SimulationContextEntry {
+    const message = createBaseSimulationContextEntry();
+    message.keyName = object.keyName ?? "";
+    message.values = object.values?.map((e) => e) || [];
+    message.type = object.type ?? "";
+    return message;
+  },
+};
+
+function createBaseSimulatePrincipalPolicyRequest(): SimulatePrincipalPolicyRequest {
+  return {
+    policySourceArn: "",
+    actionNames: [],
+    resourceArns: [],
+    policyInputList: [],
+    permissionsBoundaryPolicyInputList: [],
+    resourcePolicy: "",
+    resourceOwner: "",
+    callerArn: "",
+    contextEntries: [],
+    resourceHandlingOption: "",
+    marker: "",
+    maxItems: 0,
+  };
+}
+
+export const SimulatePrincipalPolicyRequest: MessageFns<SimulatePrincipalPolicyRequest> = {
+  encode(message: SimulatePrincipalPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policySourceArn !== "") {
+      writer.uint32(10).string(message.policySourceArn);
+    }
+    for (const v of message.actionNames) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.resourceArns) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.policyInputList) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.permissionsBoundaryPolicyInputList) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.resourcePolicy !== "") {
+      writer.uint32(50).string(message.resourcePolicy);
+    }
+    if (message.resourceOwner !== "") {
+      writer.uint32(58).string(message.resourceOwner);
+    }
+    if (message.callerArn !== "") {
+      writer.uint32(66).string(message.callerArn);
+    }
+    for (const v of message.contextEntries) {
+      SimulationContextEntry.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.resourceHandlingOption !== "") {
+      writer.uint32(82).string(message.resourceHandlingOption);
+    }
+    if (message.marker !== "") {
+      writer.uint32(90).string(message.marker);
+    }
+    if (message.maxItems !== 0) {
+      writer.uint32(96).int32(message.maxItems);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulatePrincipalPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulatePrincipalPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policySourceArn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actionNames.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resourceArns.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.policyInputList.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.permissionsBoundaryPolicyInputList.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.resourcePolicy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.resourceOwner = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.callerArn = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.contextEntries.push(SimulationContextEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.resourceHandlingOption = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.marker = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.maxItems = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulatePrincipalPolicyRequest {
+    return {
+      policySourceArn: isSet(object.policySourceArn)
+        ? globalThis.String(object.policySourceArn)
+        : isSet(object.policy_source_arn)
+        ? globalThis.String(object.policy_source_arn)
+        : "",
+      actionNames: globalThis.Array.isArray(object?.actionNames)
+        ? object.actionNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.action_names)
+        ? object.action_names.map((e: any) => globalThis.String(e))
+        : [],
+      resourceArns: globalThis.Array.isArray(object?.resourceArns)
+        ? object.resourceArns.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.resource_arns)
+        ? object.resource_arns.map((e: any) => globalThis.String(e))
+        : [],
+      policyInputList: globalThis.Array.isArray(object?.policyInputList)
+        ? object.policyInputList.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.policy_input_list)
+        ? object.policy_input_list.map((e: any) => globalThis.String(e))
+        : [],
+      permissionsBoundaryPolicyInputList: globalThis.Array.isArray(object?.permissionsBoundaryPolicyInputList)
+        ? object.permissionsBoundaryPolicyInputList.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.permissions_boundary_policy_input_list)
+        ? object.permissions_boundary_policy_input_list.map((e: any) => globalThis.String(e))
+        : [],
+      resourcePolicy: isSet(object.resourcePolicy)
+        ? globalThis.String(object.resourcePolicy)
+        : isSet(object.resource_policy)
+        ? globalThis.String(object.resource_policy)
+        : "",
+      resourceOwner: isSet(object.resourceOwner)
+        ? globalThis.String(object.resourceOwner)
+        : isSet(object.resource_owner)
+        ? globalThis.String(object.resource_owner)
+        : "",
+      callerArn: isSet(object.callerArn)
+        ? globalThis.String(object.callerArn)
+        : isSet(object.caller_arn)
+        ? globalThis.String(object.caller_arn)
+        : "",
+      contextEntries: globalThis.Array.isArray(object?.contextEntries)
+        ? object.contextEntries.map((e: any) => SimulationContextEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.context_entries)
+        ? object.context_entries.map((e: any) => SimulationContextEntry.fromJSON(e))
+        : [],
+      resourceHandlingOption: isSet(object.resourceHandlingOption)
+        ? globalThis.String(object.resourceHandlingOption)
+        : isSet(object.resource_handling_option)
+        ? globalThis.String(object.resource_handling_option)
+        : "",
+      marker: isSet(object.marker) ? globalThis.String(object.marker) : "",
+      maxItems: isSet(object.maxItems)
+        ? globalThis.Number(object.maxItems)
+        : isSet(object.max_items)
+        ? globalThis.Number(object.max_items)
+        : 0,
+    };
+  },
+
+  toJSON(message: SimulatePrincipalPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.policySourceArn !== "") {
+      obj.policySourceArn = message.policySourceArn;
+    }
+    if (message.actionNames?.length) {
+      obj.actionNames = message.actionNames;
+    }
+    if (message.resourceArns?.length) {
+      obj.resourceArns = message.resourceArns;
+    }
+    if (message.policyInputList?.length) {
+      obj.policyInputList = message.policyInputList;
+    }
+    if (message.permissionsBoundaryPolicyInputList?.length) {
+      obj.permissionsBoundaryPolicyInputList = message.permissionsBoundaryPolicyInputList;
+    }
+    if (message.resourcePolicy !== "") {
+      obj.resourcePolicy = message.resourcePolicy;
+    }
+    if (message.resourceOwner !== "") {
+      obj.resourceOwner = message.resourceOwner;
+    }
+    if (message.callerArn !== "") {
+      obj.callerArn = message.callerArn;
+    }
+    if (message.contextEntries?.length) {
+      obj.contextEntries = message.contextEntries.map((e) => SimulationContextEntry.toJSON(e));
+    }
+    if (message.resourceHandlingOption !== "") {
+      obj.resourceHandlingOption = message.resourceHandlingOption;
+    }
+    if (message.marker !== "") {
+      obj.marker = message.marker;
+    }
+    if (message.maxItems !== 0) {
+      obj.maxItems = Math.round(message.maxItems);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimulatePrincipalPolicyRequest>, I>>(base?: I): SimulatePrincipalPolicyRequest {
+    return SimulatePrincipalPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimulatePrincipalPolicyRequest>, I>>(
+    object: I,
+  ): SimulatePrincipalPolicyRequest {
+    const message = createBaseSimulatePrincipalPolicyRequest();
+    message.policySourceArn = object.policySourceArn ?? "";
+    message.actionNames = object.actionNames?.map((e) => e) || [];
+    message.resourceArns = object.resourceArns?.map((e) => e) || [];
+    message.policyInputList = object.policyInputList?.map((e) => e) || [];
+    message.permissionsBoundaryPolicyInputList = object.permissionsBoundaryPolicyInputList?.map((e) => e) || [];
+    message.resourcePolicy = object.resourcePolicy ?? "";
+    message.resourceOwner = object.resourceOwner ?? "";
+    message.callerArn = object.callerArn ?? "";
+    message.contextEntries = object.contextEntries?.map((e) => SimulationContextEntry.fromPartial(e)) || [];
+    message.resourceHandlingOption = object.resourceHandlingOption ?? "";
+    message.marker = object.marker ?? "";
+    message.maxItems = object.maxItems ?? 0;
+    return message;
+  },
+};
+
+function createBasePolicyPosition(): PolicyPosition {
+  return { line: 0, column: 0 };
+}
+
+export const PolicyPosition: MessageFns<PolicyPosition> = {
+  encode(message: PolicyPosition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.line !== 0) {
+      writer.uint32(8).int32(message.line);
+    }
+    if (message.column !== 0) {
+      writer.uint32(16).int32(message.column);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PolicyPosition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePolicyPosition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.line = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.column = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PolicyPosition {
+    return {
+      line: isSet(object.line) ? globalThis.Number(object.line) : 0,
+      column: isSet(object.column) ? globalThis.Number(object.column) : 0,
+    };
+  },
+
+  toJSON(message: PolicyPosition): unknown {
+    const obj: any = {};
+    if (message.line !== 0) {
+      obj.line = Math.round(message.line);
+    }
+    if (message.column !== 0) {
+      obj.column = Math.round(message.column);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PolicyPosition>, I>>(base?: I): PolicyPosition {
+    return PolicyPosition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PolicyPosition>, I>>(object: I): PolicyPosition {
+    const message = createBasePolicyPosition();
+    message.line = object.line ?? 0;
+    message.column = object.column ?? 0;
+    return message;
+  },
+};
+
+function createBaseSimulatedStatement(): SimulatedStatement {
+  return { sourcePolicyId: "", sourcePolicyType: "", startPosition: undefined, endPosition: undefined };
+}
+
+export const SimulatedStatement: MessageFns<SimulatedStatement> = {
+  encode(message: SimulatedStatement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sourcePolicyId !== "") {
+      writer.uint32(10).string(message.sourcePolicyId);
+    }
+    if (message.sourcePolicyType !== "") {
+      writer.uint32(18).string(message.sourcePolicyType);
+    }
+    if (message.startPosition !== undefined) {
+      PolicyPosition.encode(message.startPosition, writer.uint32(26).fork()).join();
+    }
+    if (message.endPosition !== undefined) {
+      PolicyPosition.encode(message.endPosition, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulatedStatement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulatedStatement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sourcePolicyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sourcePolicyType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.startPosition = PolicyPosition.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.endPosition = PolicyPosition.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulatedStatement {
+    return {
+      sourcePolicyId: isSet(object.sourcePolicyId)
+        ? globalThis.String(object.sourcePolicyId)
+        : isSet(object.source_policy_id)
+        ? globalThis.String(object.source_policy_id)
+        : "",
+      sourcePolicyType: isSet(object.sourcePolicyType)
+        ? globalThis.String(object.sourcePolicyType)
+        : isSet(object.source_policy_type)
+        ? globalThis.String(object.source_policy_type)
+        : "",
+      startPosition: isSet(object.startPosition)
+        ? PolicyPosition.fromJSON(object.startPosition)
+        : isSet(object.start_position)
+        ? PolicyPosition.fromJSON(object.start_position)
+        : undefined,
+      endPosition: isSet(object.endPosition)
+        ? PolicyPosition.fromJSON(object.endPosition)
+        : isSet(object.end_position)
+        ? PolicyPosition.fromJSON(object.end_position)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SimulatedStatement): unknown {
+    const obj: any = {};
+    if (message.sourcePolicyId !== "") {
+      obj.sourcePolicyId = message.sourcePolicyId;
+    }
+    if (message.sourcePolicyType !== "") {
+      obj.sourcePolicyType = message.sourcePolicyType;
+    }
+    if (message.startPosition !== undefined) {
+      obj.startPosition = PolicyPosition.toJSON(message.startPosition);
+    }
+    if (message.endPosition !== undefined) {
+      obj.endPosition = PolicyPosition.toJSON(message.endPosition);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimulatedStatement>, I>>(base?: I): SimulatedStatement {
+    return SimulatedStatement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimulatedStatement>, I>>(object: I): SimulatedStatement {
+    const message = createBaseSimulatedStatement();
+    message.sourcePolicyId = object.sourcePolicyId ?? "";
+    message.sourcePolicyType = object.sourcePolicyType ?? "";
+    message.startPosition = (object.startPosition !== undefined && object.startPosition !== null)
+      ? PolicyPosition.fromPartial(object.startPosition)
+      : undefined;
+    message.endPosition = (object.endPosition !== undefined && object.endPosition !== null)
+      ? PolicyPosition.fromPartial(object.endPosition)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePermissionsBoundaryDecision(): PermissionsBoundaryDecision {
+  return { allowed: false };
+}
+
+export const PermissionsBoundaryDecision: MessageFns<PermissionsBoundaryDecision> = {
+  encode(message: PermissionsBoundaryDecision, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.allowed !== false) {
+      writer.uint32(8).bool(message.allowed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PermissionsBoundaryDecision {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePermissionsBoundaryDecision();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.allowed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PermissionsBoundaryDecision {
+    return { allowed: isSet(object.allowed) ? globalThis.Boolean(object.allowed) : false };
+  },
+
+  toJSON(message: PermissionsBoundaryDecision): unknown {
+    const obj: any = {};
+    if (message.allowed !== false) {
+      obj.allowed = message.allowed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PermissionsBoundaryDecision>, I>>(base?: I): PermissionsBoundaryDecision {
+    return PermissionsBoundaryDecision.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PermissionsBoundaryDecision>, I>>(object: I): PermissionsBoundaryDecision {
+    const message = createBasePermissionsBoundaryDecision();
+    message.allowed = object.allowed ?? false;
+    return message;
+  },
+};
+
+function createBaseSimulationResult(): SimulationResult {
+  return {
+    evalActionName: "",
+    evalResourceName: "",
+    evalDecision: "",
+    matchedStatements: [],
+    missingContextValues: [],
+    permissionsBoundaryDecision: undefined,
+  };
+}
+
+export const SimulationResult: MessageFns<SimulationResult> = {
+  encode(message: SimulationResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.evalActionName !== "") {
+      writer.uint32(10).string(message.evalActionName);
+    }
+    if (message.evalResourceName !== "") {
+      writer.uint32(18).string(message.evalResourceName);
+    }
+    if (message.evalDecision !== "") {
+      writer.uint32(26).string(message.evalDecision);
+    }
+    for (const v of message.matchedStatements) {
+      SimulatedStatement.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.missingContextValues) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.permissionsBoundaryDecision !== undefined) {
+      PermissionsBoundaryDecision.encode(message.permissionsBoundaryDecision, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulationResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulationResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.evalActionName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.evalResourceName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.evalDecision = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.matchedStatements.push(SimulatedStatement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.missingContextValues.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.permissionsBoundaryDecision = PermissionsBoundaryDecision.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulationResult {
+    return {
+      evalActionName: isSet(object.evalActionName)
+        ? globalThis.String(object.evalActionName)
+        : isSet(object.eval_action_name)
+        ? globalThis.String(object.eval_action_name)
+        : "",
+      evalResourceName: isSet(object.evalResourceName)
+        ? globalThis.String(object.evalResourceName)
+        : isSet(object.eval_resource_name)
+        ? globalThis.String(object.eval_resource_name)
+        : "",
+      evalDecision: isSet(object.evalDecision)
+        ? globalThis.String(object.evalDecision)
+        : isSet(object.eval_decision)
+        ? globalThis.String(object.eval_decision)
+        : "",
+      matchedStatements: globalThis.Array.isArray(object?.matchedStatements)
+        ? object.matchedStatements.map((e: any) => SimulatedStatement.fromJSON(e))
+        : globalThis.Array.isArray(object?.matched_statements)
+        ? object.matched_statements.map((e: any) => SimulatedStatement.fromJSON(e))
+        : [],
+      missingContextValues: globalThis.Array.isArray(object?.missingContextValues)
+        ? object.missingContextValues.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_context_values)
+        ? object.missing_context_values.map((e: any) => globalThis.String(e))
+        : [],
+      permissionsBoundaryDecision: isSet(object.permissionsBoundaryDecision)
+        ? PermissionsBoundaryDecision.fromJSON(object.permissionsBoundaryDecision)
+        : isSet(object.permissions_boundary_decision)
+        ? PermissionsBoundaryDecision.fromJSON(object.permissions_boundary_decision)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SimulationResult): unknown {
+    const obj: any = {};
+    if (message.evalActionName !== "") {
+      obj.evalActionName = message.evalActionName;
+    }
+    if (message.evalResourceName !== "") {
+      obj.evalResourceName = message.evalResourceName;
+    }
+    if (message.evalDecision !== "") {
+      obj.evalDecision = message.evalDecision;
+    }
+    if (message.matchedStatements?.length) {
+      obj.matchedStatements = message.matchedStatements.map((e) => SimulatedStatement.toJSON(e));
+    }
+    if (message.missingContextValues?.length) {
+      obj.missingContextValues = message.missingContextValues;
+    }
+    if (message.permissionsBoundaryDecision !== undefined) {
+      obj.permissionsBoundaryDecision = PermissionsBoundaryDecision.toJSON(message.permissionsBoundaryDecision);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimulationResult>, I>>(base?: I): SimulationResult {
+    return SimulationResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimulationResult>, I>>(object: I): SimulationResult {
+    const message = createBaseSimulationResult();
+    message.evalActionName = object.evalActionName ?? "";
+    message.evalResourceName = object.evalResourceName ?? "";
+    message.evalDecision = object.evalDecision ?? "";
+    message.matchedStatements = object.matchedStatements?.map((e) => SimulatedStatement.fromPartial(e)) || [];
+    message.missingContextValues = object.missingContextValues?.map((e) => e) || [];
+    message.permissionsBoundaryDecision =
+      (object.permissionsBoundaryDecision !== undefined && object.permissionsBoundaryDecision !== null)
+        ? PermissionsBoundaryDecision.fromPartial(object.permissionsBoundaryDecision)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseSimulatePrincipalPolicyResponse(): SimulatePrincipalPolicyResponse {
+  return { evaluationResults: [], isTruncated: false, marker: "" };
+}
+
+export const SimulatePrincipalPolicyResponse: MessageFns<SimulatePrincipalPolicyResponse> = {
+  encode(message: SimulatePrincipalPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.evaluationResults) {
+      SimulationResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.isTruncated !== false) {
+      writer.uint32(16).bool(message.isTruncated);
+    }
+    if (message.marker !== "") {
+      writer.uint32(26).string(message.marker);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SimulatePrincipalPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSimulatePrincipalPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.evaluationResults.push(SimulationResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.isTruncated = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.marker = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SimulatePrincipalPolicyResponse {
+    return {
+      evaluationResults: globalThis.Array.isArray(object?.evaluationResults)
+        ? object.evaluationResults.map((e: any) => SimulationResult.fromJSON(e))
+        : globalThis.Array.isArray(object?.evaluation_results)
+        ? object.evaluation_results.map((e: any) => SimulationResult.fromJSON(e))
+        : [],
+      isTruncated: isSet(object.isTruncated)
+        ? globalThis.Boolean(object.isTruncated)
+        : isSet(object.is_truncated)
+        ? globalThis.Boolean(object.is_truncated)
+        : false,
+      marker: isSet(object.marker) ? globalThis.String(object.marker) : "",
+    };
+  },
+
+  toJSON(message: SimulatePrincipalPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.evaluationResults?.length) {
+      obj.evaluationResults = message.evaluationResults.map((e) => SimulationResult.toJSON(e));
+    }
+    if (message.isTruncated !== false) {
+      obj.isTruncated = message.isTruncated;
+    }
+    if (message.marker !== "") {
+      obj.marker = message.marker;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SimulatePrincipalPolicyResponse>, I>>(base?: I): SimulatePrincipalPolicyResponse {
+    return SimulatePrincipalPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SimulatePrincipalPolicyResponse>, I>>(
+    object: I,
+  ): SimulatePrincipalPolicyResponse {
+    const message = createBaseSimulatePrincipalPolicyResponse();
+    message.evaluationResults = object.evaluationResults?.map((e) => SimulationResult.fromPartial(e)) || [];
+    message.isTruncated = object.isTruncated ?? false;
+    message.marker = object.marker ?? "";
+    return message;
+  },
+};
+
 /**
  * Iam manages the identities the Policy service decides about: users, groups, roles, managed and
  * inline policies, access keys, HTTPS Git credentials, SSH public keys, and STS sessions. It is
@@ -10678,6 +11782,23 @@ export const IamService = {
     responseSerialize: (value: AssumeRoleResponse): Buffer => Buffer.from(AssumeRoleResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AssumeRoleResponse => AssumeRoleResponse.decode(value),
   },
+  /**
+   * Decides hypothetical requests against a user's, group's or role's policies without making
+   * them (IAM's SimulatePrincipalPolicy). Bad input is "InvalidInputException", an unknown
+   * source or caller "NoSuchEntityException".
+   */
+  simulatePrincipalPolicy: {
+    path: "/cairn.policy.v1.Iam/SimulatePrincipalPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SimulatePrincipalPolicyRequest): Buffer =>
+      Buffer.from(SimulatePrincipalPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SimulatePrincipalPolicyRequest => SimulatePrincipalPolicyRequest.decode(value),
+    responseSerialize: (value: SimulatePrincipalPolicyResponse): Buffer =>
+      Buffer.from(SimulatePrincipalPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SimulatePrincipalPolicyResponse =>
+      SimulatePrincipalPolicyResponse.decode(value),
+  },
 } as const;
 
 export interface IamServer extends UntypedServiceImplementation {
@@ -10739,6 +11860,12 @@ export interface IamServer extends UntypedServiceImplementation {
   updateSshPublicKey: handleUnaryCall<UpdateSshPublicKeyRequest, UpdateSshPublicKeyResponse>;
   deleteSshPublicKey: handleUnaryCall<DeleteSshPublicKeyRequest, DeleteSshPublicKeyResponse>;
   assumeRole: handleUnaryCall<AssumeRoleRequest, AssumeRoleResponse>;
+  /**
+   * Decides hypothetical requests against a user's, group's or role's policies without making
+   * them (IAM's SimulatePrincipalPolicy). Bad input is "InvalidInputException", an unknown
+   * source or caller "NoSuchEntityException".
+   */
+  simulatePrincipalPolicy: handleUnaryCall<SimulatePrincipalPolicyRequest, SimulatePrincipalPolicyResponse>;
 }
 
 export interface IamClient extends Client {
@@ -11431,6 +12558,26 @@ export interface IamClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AssumeRoleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Decides hypothetical requests against a user's, group's or role's policies without making
+   * them (IAM's SimulatePrincipalPolicy). Bad input is "InvalidInputException", an unknown
+   * source or caller "NoSuchEntityException".
+   */
+  simulatePrincipalPolicy(
+    request: SimulatePrincipalPolicyRequest,
+    callback: (error: ServiceError | null, response: SimulatePrincipalPolicyResponse) => void,
+  ): ClientUnaryCall;
+  simulatePrincipalPolicy(
+    request: SimulatePrincipalPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SimulatePrincipalPolicyResponse) => void,
+  ): ClientUnaryCall;
+  simulatePrincipalPolicy(
+    request: SimulatePrincipalPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SimulatePrincipalPolicyResponse) => void,
   ): ClientUnaryCall;
 }
 

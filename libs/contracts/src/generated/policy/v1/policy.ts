@@ -58,11 +58,30 @@ export interface AuthorizeRequest {
   resource: string;
   /** Condition context: key -> values, e.g. "codecommit:References" -> ["refs/heads/main"]. */
   context: { [key: string]: StringList };
+  /** The client's address (aws:SourceIp); empty when unknown. */
+  sourceIp: string;
+  /** Whether the request reached Cairn over TLS (aws:SecureTransport). */
+  secureTransport: boolean;
+  /**
+   * True when the context carries the resource's tags (aws:ResourceTag/<key>, possibly none):
+   * the answer is then final even if the principal's policies read resource tags.
+   */
+  resourceTagsIncluded: boolean;
 }
 
 export interface AuthorizeRequest_ContextEntry {
   key: string;
   value: StringList | undefined;
+}
+
+export interface AuthorizeManyRequest {
+  /** The questions, answered in this order. */
+  requests: AuthorizeRequest[];
+}
+
+export interface AuthorizeManyResponse {
+  /** One answer per question, in order. */
+  responses: AuthorizeResponse[];
 }
 
 export interface StringList {
@@ -75,20 +94,45 @@ export interface AuthorizeResponse {
   allowed: boolean;
   /** Why: "explicit deny", "no allow", or the matching statement id; for messages and audit. */
   reason: string;
+  /**
+   * The principal's policies read aws:ResourceTag/<key> and the request did not include the
+   * resource's tags: ask again with them (and resource_tags_included). `allowed` is then false.
+   */
+  wantsResourceTags: boolean;
 }
 
 export interface VerifyGitCredentialRequest {
   /** HTTPS Git credential user name (service-specific credential). */
   username: string;
-  /** The password as the client sent it; compared against a slow hash, never stored. */
+  /**
+   * The password as the client sent it; compared against a slow hash, never stored.
+   * When the user name is an access key id (AKIA..., or ASIA...%<session token>), the password is
+   * a SigV4 Git password ("<YYYYMMDDTHHMMSS>Z<signature>") as the AWS CLI credential helper and
+   * git-remote-codecommit make it.
+   */
   password: string;
+  /** The Host header of the request (a SigV4 Git password signs it, with or without the port). */
+  host: string;
+  /** The repository the request is for (a SigV4 Git password signs /v1/repos/<name>). */
+  repositoryName: string;
+  /** The client's address: repeated failures from one address are throttled. */
+  sourceIp: string;
 }
 
 export interface VerifyGitCredentialResponse {
   /** True when the credential exists, is active and the password matches. */
   valid: boolean;
   /** The owner of the credential when valid. */
-  principal: Principal | undefined;
+  principal:
+    | Principal
+    | undefined;
+  /**
+   * True when this user name has failed too often from this address (or the address has failed
+   * too often): the password was not checked. Retry after retry_after_seconds.
+   */
+  throttled: boolean;
+  /** Seconds until a throttled caller may try again. */
+  retryAfterSeconds: number;
 }
 
 export interface VerifySignatureRequest {
@@ -104,6 +148,11 @@ export interface VerifySignatureRequest {
   body: Buffer;
   /** Services the caller's endpoint accepts in the credential scope, e.g. ["codecommit"]. */
   allowedServices: string[];
+  /**
+   * The client's address: repeated bad signatures from one address are throttled
+   * (error_code "ThrottlingException").
+   */
+  sourceIp: string;
 }
 
 export interface VerifySignatureRequest_HeadersEntry {
@@ -393,7 +442,15 @@ export const Principal: MessageFns<Principal> = {
 };
 
 function createBaseAuthorizeRequest(): AuthorizeRequest {
-  return { principalArn: "", action: "", resource: "", context: {} };
+  return {
+    principalArn: "",
+    action: "",
+    resource: "",
+    context: {},
+    sourceIp: "",
+    secureTransport: false,
+    resourceTagsIncluded: false,
+  };
 }
 
 export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
@@ -410,6 +467,15 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     globalThis.Object.entries(message.context).forEach(([key, value]: [string, StringList]) => {
       AuthorizeRequest_ContextEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
     });
+    if (message.sourceIp !== "") {
+      writer.uint32(42).string(message.sourceIp);
+    }
+    if (message.secureTransport !== false) {
+      writer.uint32(48).bool(message.secureTransport);
+    }
+    if (message.resourceTagsIncluded !== false) {
+      writer.uint32(56).bool(message.resourceTagsIncluded);
+    }
     return writer;
   },
 
@@ -461,6 +527,30 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
             }
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sourceIp = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.secureTransport = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.resourceTagsIncluded = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -496,6 +586,21 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
           {},
         )
         : {},
+      sourceIp: isSet(object.sourceIp)
+        ? globalThis.String(object.sourceIp)
+        : isSet(object.source_ip)
+        ? globalThis.String(object.source_ip)
+        : "",
+      secureTransport: isSet(object.secureTransport)
+        ? globalThis.Boolean(object.secureTransport)
+        : isSet(object.secure_transport)
+        ? globalThis.Boolean(object.secure_transport)
+        : false,
+      resourceTagsIncluded: isSet(object.resourceTagsIncluded)
+        ? globalThis.Boolean(object.resourceTagsIncluded)
+        : isSet(object.resource_tags_included)
+        ? globalThis.Boolean(object.resource_tags_included)
+        : false,
     };
   },
 
@@ -519,6 +624,15 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
         });
       }
     }
+    if (message.sourceIp !== "") {
+      obj.sourceIp = message.sourceIp;
+    }
+    if (message.secureTransport !== false) {
+      obj.secureTransport = message.secureTransport;
+    }
+    if (message.resourceTagsIncluded !== false) {
+      obj.resourceTagsIncluded = message.resourceTagsIncluded;
+    }
     return obj;
   },
 
@@ -539,6 +653,9 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
       },
       {},
     );
+    message.sourceIp = object.sourceIp ?? "";
+    message.secureTransport = object.secureTransport ?? false;
+    message.resourceTagsIncluded = object.resourceTagsIncluded ?? false;
     return message;
   },
 };
@@ -632,6 +749,148 @@ export const AuthorizeRequest_ContextEntry: MessageFns<AuthorizeRequest_ContextE
   },
 };
 
+function createBaseAuthorizeManyRequest(): AuthorizeManyRequest {
+  return { requests: [] };
+}
+
+export const AuthorizeManyRequest: MessageFns<AuthorizeManyRequest> = {
+  encode(message: AuthorizeManyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.requests) {
+      AuthorizeRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthorizeManyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthorizeManyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requests.push(AuthorizeRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthorizeManyRequest {
+    return {
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => AuthorizeRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AuthorizeManyRequest): unknown {
+    const obj: any = {};
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => AuthorizeRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthorizeManyRequest>, I>>(base?: I): AuthorizeManyRequest {
+    return AuthorizeManyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthorizeManyRequest>, I>>(object: I): AuthorizeManyRequest {
+    const message = createBaseAuthorizeManyRequest();
+    message.requests = object.requests?.map((e) => AuthorizeRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAuthorizeManyResponse(): AuthorizeManyResponse {
+  return { responses: [] };
+}
+
+export const AuthorizeManyResponse: MessageFns<AuthorizeManyResponse> = {
+  encode(message: AuthorizeManyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.responses) {
+      AuthorizeResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthorizeManyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthorizeManyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.responses.push(AuthorizeResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthorizeManyResponse {
+    return {
+      responses: globalThis.Array.isArray(object?.responses)
+        ? object.responses.map((e: any) => AuthorizeResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AuthorizeManyResponse): unknown {
+    const obj: any = {};
+    if (message.responses?.length) {
+      obj.responses = message.responses.map((e) => AuthorizeResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthorizeManyResponse>, I>>(base?: I): AuthorizeManyResponse {
+    return AuthorizeManyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthorizeManyResponse>, I>>(object: I): AuthorizeManyResponse {
+    const message = createBaseAuthorizeManyResponse();
+    message.responses = object.responses?.map((e) => AuthorizeResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseStringList(): StringList {
   return { values: [] };
 }
@@ -702,7 +961,7 @@ export const StringList: MessageFns<StringList> = {
 };
 
 function createBaseAuthorizeResponse(): AuthorizeResponse {
-  return { allowed: false, reason: "" };
+  return { allowed: false, reason: "", wantsResourceTags: false };
 }
 
 export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
@@ -712,6 +971,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.reason !== "") {
       writer.uint32(18).string(message.reason);
+    }
+    if (message.wantsResourceTags !== false) {
+      writer.uint32(24).bool(message.wantsResourceTags);
     }
     return writer;
   },
@@ -745,6 +1007,14 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
             message.reason = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.wantsResourceTags = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -761,6 +1031,11 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     return {
       allowed: isSet(object.allowed) ? globalThis.Boolean(object.allowed) : false,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      wantsResourceTags: isSet(object.wantsResourceTags)
+        ? globalThis.Boolean(object.wantsResourceTags)
+        : isSet(object.wants_resource_tags)
+        ? globalThis.Boolean(object.wants_resource_tags)
+        : false,
     };
   },
 
@@ -772,6 +1047,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.wantsResourceTags !== false) {
+      obj.wantsResourceTags = message.wantsResourceTags;
+    }
     return obj;
   },
 
@@ -782,12 +1060,13 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     const message = createBaseAuthorizeResponse();
     message.allowed = object.allowed ?? false;
     message.reason = object.reason ?? "";
+    message.wantsResourceTags = object.wantsResourceTags ?? false;
     return message;
   },
 };
 
 function createBaseVerifyGitCredentialRequest(): VerifyGitCredentialRequest {
-  return { username: "", password: "" };
+  return { username: "", password: "", host: "", repositoryName: "", sourceIp: "" };
 }
 
 export const VerifyGitCredentialRequest: MessageFns<VerifyGitCredentialRequest> = {
@@ -797,6 +1076,15 @@ export const VerifyGitCredentialRequest: MessageFns<VerifyGitCredentialRequest> 
     }
     if (message.password !== "") {
       writer.uint32(18).string(message.password);
+    }
+    if (message.host !== "") {
+      writer.uint32(26).string(message.host);
+    }
+    if (message.repositoryName !== "") {
+      writer.uint32(34).string(message.repositoryName);
+    }
+    if (message.sourceIp !== "") {
+      writer.uint32(42).string(message.sourceIp);
     }
     return writer;
   },
@@ -830,6 +1118,30 @@ export const VerifyGitCredentialRequest: MessageFns<VerifyGitCredentialRequest> 
             message.password = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.host = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.repositoryName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sourceIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -846,6 +1158,17 @@ export const VerifyGitCredentialRequest: MessageFns<VerifyGitCredentialRequest> 
     return {
       username: isSet(object.username) ? globalThis.String(object.username) : "",
       password: isSet(object.password) ? globalThis.String(object.password) : "",
+      host: isSet(object.host) ? globalThis.String(object.host) : "",
+      repositoryName: isSet(object.repositoryName)
+        ? globalThis.String(object.repositoryName)
+        : isSet(object.repository_name)
+        ? globalThis.String(object.repository_name)
+        : "",
+      sourceIp: isSet(object.sourceIp)
+        ? globalThis.String(object.sourceIp)
+        : isSet(object.source_ip)
+        ? globalThis.String(object.source_ip)
+        : "",
     };
   },
 
@@ -857,6 +1180,15 @@ export const VerifyGitCredentialRequest: MessageFns<VerifyGitCredentialRequest> 
     if (message.password !== "") {
       obj.password = message.password;
     }
+    if (message.host !== "") {
+      obj.host = message.host;
+    }
+    if (message.repositoryName !== "") {
+      obj.repositoryName = message.repositoryName;
+    }
+    if (message.sourceIp !== "") {
+      obj.sourceIp = message.sourceIp;
+    }
     return obj;
   },
 
@@ -867,12 +1199,15 @@ export const VerifyGitCredentialRequest: MessageFns<VerifyGitCredentialRequest> 
     const message = createBaseVerifyGitCredentialRequest();
     message.username = object.username ?? "";
     message.password = object.password ?? "";
+    message.host = object.host ?? "";
+    message.repositoryName = object.repositoryName ?? "";
+    message.sourceIp = object.sourceIp ?? "";
     return message;
   },
 };
 
 function createBaseVerifyGitCredentialResponse(): VerifyGitCredentialResponse {
-  return { valid: false, principal: undefined };
+  return { valid: false, principal: undefined, throttled: false, retryAfterSeconds: 0 };
 }
 
 export const VerifyGitCredentialResponse: MessageFns<VerifyGitCredentialResponse> = {
@@ -882,6 +1217,12 @@ export const VerifyGitCredentialResponse: MessageFns<VerifyGitCredentialResponse
     }
     if (message.principal !== undefined) {
       Principal.encode(message.principal, writer.uint32(18).fork()).join();
+    }
+    if (message.throttled !== false) {
+      writer.uint32(24).bool(message.throttled);
+    }
+    if (message.retryAfterSeconds !== 0) {
+      writer.uint32(32).int32(message.retryAfterSeconds);
     }
     return writer;
   },
@@ -915,6 +1256,22 @@ export const VerifyGitCredentialResponse: MessageFns<VerifyGitCredentialResponse
             message.principal = Principal.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.throttled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.retryAfterSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -931,6 +1288,12 @@ export const VerifyGitCredentialResponse: MessageFns<VerifyGitCredentialResponse
     return {
       valid: isSet(object.valid) ? globalThis.Boolean(object.valid) : false,
       principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined,
+      throttled: isSet(object.throttled) ? globalThis.Boolean(object.throttled) : false,
+      retryAfterSeconds: isSet(object.retryAfterSeconds)
+        ? globalThis.Number(object.retryAfterSeconds)
+        : isSet(object.retry_after_seconds)
+        ? globalThis.Number(object.retry_after_seconds)
+        : 0,
     };
   },
 
@@ -941,6 +1304,12 @@ export const VerifyGitCredentialResponse: MessageFns<VerifyGitCredentialResponse
     }
     if (message.principal !== undefined) {
       obj.principal = Principal.toJSON(message.principal);
+    }
+    if (message.throttled !== false) {
+      obj.throttled = message.throttled;
+    }
+    if (message.retryAfterSeconds !== 0) {
+      obj.retryAfterSeconds = Math.round(message.retryAfterSeconds);
     }
     return obj;
   },
@@ -954,12 +1323,14 @@ export const VerifyGitCredentialResponse: MessageFns<VerifyGitCredentialResponse
     message.principal = (object.principal !== undefined && object.principal !== null)
       ? Principal.fromPartial(object.principal)
       : undefined;
+    message.throttled = object.throttled ?? false;
+    message.retryAfterSeconds = object.retryAfterSeconds ?? 0;
     return message;
   },
 };
 
 function createBaseVerifySignatureRequest(): VerifySignatureRequest {
-  return { method: "", path: "", query: "", headers: {}, body: Buffer.alloc(0), allowedServices: [] };
+  return { method: "", path: "", query: "", headers: {}, body: Buffer.alloc(0), allowedServices: [], sourceIp: "" };
 }
 
 export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
@@ -981,6 +1352,9 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
     }
     for (const v of message.allowedServices) {
       writer.uint32(50).string(v!);
+    }
+    if (message.sourceIp !== "") {
+      writer.uint32(58).string(message.sourceIp);
     }
     return writer;
   },
@@ -1049,6 +1423,14 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
             message.allowedServices.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sourceIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1086,6 +1468,11 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
         : globalThis.Array.isArray(object?.allowed_services)
         ? object.allowed_services.map((e: any) => globalThis.String(e))
         : [],
+      sourceIp: isSet(object.sourceIp)
+        ? globalThis.String(object.sourceIp)
+        : isSet(object.source_ip)
+        ? globalThis.String(object.source_ip)
+        : "",
     };
   },
 
@@ -1115,6 +1502,9 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
     if (message.allowedServices?.length) {
       obj.allowedServices = message.allowedServices;
     }
+    if (message.sourceIp !== "") {
+      obj.sourceIp = message.sourceIp;
+    }
     return obj;
   },
 
@@ -1137,6 +1527,7 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest> = {
     );
     message.body = object.body ?? Buffer.alloc(0);
     message.allowedServices = object.allowedServices?.map((e) => e) || [];
+    message.sourceIp = object.sourceIp ?? "";
     return message;
   },
 };
@@ -2433,6 +2824,17 @@ export const PolicyService = {
     responseSerialize: (value: AuthorizeResponse): Buffer => Buffer.from(AuthorizeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AuthorizeResponse => AuthorizeResponse.decode(value),
   },
+  /** Many questions in one call (a push's refs, a batch operation's resources), answered in order. */
+  authorizeMany: {
+    path: "/cairn.policy.v1.Policy/AuthorizeMany" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AuthorizeManyRequest): Buffer => Buffer.from(AuthorizeManyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AuthorizeManyRequest => AuthorizeManyRequest.decode(value),
+    responseSerialize: (value: AuthorizeManyResponse): Buffer =>
+      Buffer.from(AuthorizeManyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AuthorizeManyResponse => AuthorizeManyResponse.decode(value),
+  },
   verifyGitCredential: {
     path: "/cairn.policy.v1.Policy/VerifyGitCredential" as const,
     requestStream: false as const,
@@ -2500,6 +2902,8 @@ export const PolicyService = {
 
 export interface PolicyServer extends UntypedServiceImplementation {
   authorize: handleUnaryCall<AuthorizeRequest, AuthorizeResponse>;
+  /** Many questions in one call (a push's refs, a batch operation's resources), answered in order. */
+  authorizeMany: handleUnaryCall<AuthorizeManyRequest, AuthorizeManyResponse>;
   verifyGitCredential: handleUnaryCall<VerifyGitCredentialRequest, VerifyGitCredentialResponse>;
   verifySignature: handleUnaryCall<VerifySignatureRequest, VerifySignatureResponse>;
   getAccount: handleUnaryCall<GetAccountRequest, GetAccountResponse>;
@@ -2526,6 +2930,22 @@ export interface PolicyClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AuthorizeResponse) => void,
+  ): ClientUnaryCall;
+  /** Many questions in one call (a push's refs, a batch operation's resources), answered in order. */
+  authorizeMany(
+    request: AuthorizeManyRequest,
+    callback: (error: ServiceError | null, response: AuthorizeManyResponse) => void,
+  ): ClientUnaryCall;
+  authorizeMany(
+    request: AuthorizeManyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AuthorizeManyResponse) => void,
+  ): ClientUnaryCall;
+  authorizeMany(
+    request: AuthorizeManyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AuthorizeManyResponse) => void,
   ): ClientUnaryCall;
   verifyGitCredential(
     request: VerifyGitCredentialRequest,
