@@ -262,6 +262,8 @@ Call with (dict "root" $ "db" "policy").
 # TLS ends at the Ingress (or in front of it); inside the cluster the NetworkPolicies fence the port.
 - name: CAIRN_TLS_TERMINATED
   value: "1"
+- name: CAIRN_TRUSTED_PROXIES
+  value: {{ $root.Values.ingress.trustedProxies | quote }}
 - name: CAIRN_POLICY_ADDR
   value: {{ include "cairn.grpcAddress" (dict "root" $root "component" "policy") | quote }}
 - name: CAIRN_METADATA_ADDR
@@ -283,6 +285,8 @@ Call with (dict "root" $ "db" "policy").
   value: "0.0.0.0"
 - name: CAIRN_API_PORT
   value: "8081"
+- name: CAIRN_TRUSTED_PROXIES
+  value: {{ $root.Values.ingress.trustedProxies | quote }}
 - name: CAIRN_POLICY_ADDR
   value: {{ include "cairn.grpcAddress" (dict "root" $root "component" "policy") | quote }}
 - name: CAIRN_METADATA_ADDR
