@@ -8,7 +8,7 @@ app="${CAIRN_APP_DIR:-/app}"
 usage() {
   cat >&2 <<'EOF'
 usage: cairn-service COMMAND
-services: api-gateway audit git-protocol git-storage policy pull-requests repo-metadata
+services: api-gateway audit git-protocol git-storage metrics policy pull-requests repo-metadata
 audit:    audit-verify  walk the audit hash chain (CAIRN_DATABASE_URL: the audit database)
           audit-export  export audit records (--out DIR; see --help)
 tools:    cluster-init  create the keys Secret if missing, bootstrap the account, store the
@@ -72,7 +72,7 @@ transfers_in_flight() {
 command="$1"
 shift
 case "$command" in
-  api-gateway | audit | git-protocol | policy | pull-requests | repo-metadata)
+  api-gateway | audit | git-protocol | metrics | policy | pull-requests | repo-metadata)
     exec node "$app/services/$command/dist/main.js" "$@"
     ;;
   audit-verify | audit-export)

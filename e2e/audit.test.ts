@@ -14,7 +14,8 @@ import { git, Stack, type AdminCredentials } from './support/stack';
  * denied) and per git transfer, with the caller, the source address and no secrets.
  */
 describe('audit records', () => {
-  const stack = new Stack();
+  // The chain is also verified in the background, every 2 s here (hourly by default).
+  const stack = new Stack(undefined, { CAIRN_AUDIT_VERIFY_INTERVAL_SECONDS: '2' });
   const work = mkdtempSync(join(tmpdir(), 'cairn-audit-'));
   let admin: AdminCredentials;
   let log: EventLog;
@@ -28,6 +29,19 @@ describe('audit records', () => {
     log = createEventLog(`postgres://postgres@127.0.0.1:${eventsDb.port}/postgres`);
     subscription = await log.subscribe('e2e-audit', async (e) => void (e.type === 'audit.recorded' && records.push(e.payload.record)), { fromBeginning: true });
   }, 240_000);
+
+  /** The audit service's cairn_audit_chain_intact gauge, scraped until `wanted` holds (at most 15 s). */
+  async function auditChainIntact(wanted: (value: number | undefined) => boolean): Promise<number | undefined> {
+    const port = stack.services().find((s) => s.name === 'audit')!.metricsPort;
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const match = /^cairn_audit_chain_intact(?:\{[^}]*\})? (\S+)$/m.exec(text);
+      const value = match ? Number(match[1]) : undefined;
+      if (wanted(value) || Date.now() > deadline) return value;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 
   afterAll(async () => {
     await subscription?.stop();
@@ -178,6 +192,7 @@ describe('audit records', () => {
     };
     const intact = await signedVerify();
     expect(intact).toMatchObject({ Ok: true });
+    expect(await auditChainIntact((v) => v === 1)).toBe(1);
     expect(intact.Checked).toBeGreaterThan(3);
 
     // Someone with database access rewrites a stored record.
@@ -193,6 +208,8 @@ describe('audit records', () => {
       expect(changed.rowCount).toBe(1);
       const tampered = await signedVerify();
       expect(tampered).toMatchObject({ Ok: false, FirstBadSequence: sequence, Problem: 'altered' });
+      // The background verification notices too, and says so on /metrics for the alert rule.
+      expect(await auditChainIntact((v) => v === 0)).toBe(0);
     } finally {
       await db.end();
     }

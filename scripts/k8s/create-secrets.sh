@@ -7,7 +7,7 @@ set -euo pipefail
 namespace="${1:-cairn}"
 
 kubectl get namespace "$namespace" >/dev/null 2>&1 || kubectl create namespace "$namespace"
-for user in policy repo_metadata pull_requests audit; do
+for user in policy repo_metadata pull_requests audit platform_metrics; do
   name="cairn-postgres-${user//_/-}"
   if kubectl -n "$namespace" get secret "$name" >/dev/null 2>&1; then
     echo "secret/$name exists"

@@ -83,6 +83,11 @@ audit:
   callers: [api-gateway]
   database: audit
   events: true
+metrics:
+  key: platformMetrics
+  grpc: false
+  database: platformMetrics
+  events: true
 {{- end }}
 
 {{- define "cairn.ports" -}}

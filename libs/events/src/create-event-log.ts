@@ -1,5 +1,6 @@
 import type { EventLog, EventsLogger } from './event-log';
 import { KafkaEventLog } from './kafka-event-log';
+import { MeasuredEventLog } from './consumer-metrics';
 import { PostgresEventLog } from './postgres-event-log';
 
 export interface CreateEventLogOptions {
@@ -9,11 +10,15 @@ export interface CreateEventLogOptions {
 }
 
 /**
- * The event log named by a URL:
- * - `kafka://host:port[,host:port…][?topic=name]` (topic defaults to `cairn.events`)
+ * The event log named by a URL, measured (MeasuredEventLog):
+ * - `kafka://host:port[,host:port…][?topic=name]` (topic defaults to KAFKA_TOPICS.events, `cairn.events.v1`)
  * - `postgres://…` or `postgresql://…`: the Postgres-backed log in that database
  */
 export function createEventLog(url: string, options: CreateEventLogOptions = {}): EventLog {
+  return new MeasuredEventLog(openEventLog(url, options));
+}
+
+function openEventLog(url: string, options: CreateEventLogOptions): EventLog {
   if (url.startsWith('kafka://')) {
     const [hosts, query = ''] = url.slice('kafka://'.length).split('?', 2);
     const brokers = hosts

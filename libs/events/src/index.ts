@@ -9,6 +9,8 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { KafkaEventLog, DEFAULT_EVENTS_TOPIC, type KafkaEventLogOptions } from './kafka-event-log';
 export { PostgresEventLog, type PostgresEventLogOptions } from './postgres-event-log';
 export { createEventLog, type CreateEventLogOptions } from './create-event-log';
+export { MeasuredEventLog } from './consumer-metrics';
+export { KAFKA_TOPICS, type KafkaTopic, type KafkaTopicName, type KafkaTopicRole } from './topics';
 
 /** Both tables, for a service that produces and consumes events. */
 export const EVENTS_ENTITIES = [...OUTBOX_ENTITIES, ...INBOX_ENTITIES];

@@ -13,8 +13,10 @@ import {
   type Subscription,
 } from './event-log';
 import { parseEnvelope, partitionKeyOf, type AnyEventEnvelope, type EventEnvelope } from './event-map';
+import { KAFKA_TOPICS } from './topics';
 
-export const DEFAULT_EVENTS_TOPIC = 'cairn.events';
+/** The event log's topic unless one is given (see topics.ts). */
+export const DEFAULT_EVENTS_TOPIC = KAFKA_TOPICS.events.name;
 
 export interface KafkaEventLogOptions {
   brokers: string[];

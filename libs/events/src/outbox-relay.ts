@@ -2,6 +2,14 @@ import { In, IsNull, LessThan, type DataSource, type Repository } from 'typeorm'
 import { consoleEventsLogger, errorMessage, nextBackoff, type Backoff, type EventLog, type EventsLogger } from './event-log';
 import { Wakeup } from './delivery';
 import { envelopeOf, OutboxEntry } from './outbox.entity';
+import { Counter } from 'prom-client';
+import { serviceMetrics } from '@cairn/runtime';
+
+const relayFailures = new Counter({
+  name: 'cairn_outbox_relay_failures_total',
+  help: 'Failed attempts of the outbox relay to publish (the event log or the database was unavailable); each is retried with backoff.',
+  registers: [serviceMetrics],
+});
 
 export interface OutboxRelayOptions {
   /** The producing service's DataSource; it must list OUTBOX_ENTITIES. */
@@ -92,6 +100,7 @@ export class OutboxRelay {
         await this.kicked.wait(this.pollIntervalMs);
       } catch (error) {
         failureWait = nextBackoff(failureWait, this.backoff);
+        relayFailures.inc();
         this.logger.warn('outbox relay: publishing failed; will retry', { retryInMs: failureWait, error: errorMessage(error) });
         // Only stop() cuts this short: kicks arrive with every commit and would defeat the backoff.
         await this.stopWakeup.wait(failureWait);

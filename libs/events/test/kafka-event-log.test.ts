@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { delay, testKafkaBrokers, waitFor } from '@cairn/testing';
-import { createEventLog, KafkaEventLog, type AnyEventEnvelope } from '../src';
+import { createEventLog, KafkaEventLog, MeasuredEventLog, type AnyEventEnvelope } from '../src';
 import { collector, quietLogger, referencesUpdated, repositoryCreated } from './support';
 
 describe('KafkaEventLog (real Kafka broker)', () => {
@@ -118,8 +118,8 @@ describe('KafkaEventLog (real Kafka broker)', () => {
     const topic = `cairn-test-${randomUUID()}`;
     const log = createEventLog(`kafka://${testKafkaBrokers().join(',')}?topic=${topic}`, { logger: quietLogger().logger });
     try {
-      expect(log).toBeInstanceOf(KafkaEventLog);
-      expect((log as KafkaEventLog).topic).toBe(topic);
+      expect((log as MeasuredEventLog).inner).toBeInstanceOf(KafkaEventLog);
+      expect(((log as MeasuredEventLog).inner as KafkaEventLog).topic).toBe(topic);
       const event = repositoryCreated();
       await log.publish([event]);
       const seen = collector();

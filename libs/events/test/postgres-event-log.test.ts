@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, delay, waitFor } from '@cairn/testing';
-import { createEventLog, PostgresEventLog, type AnyEventEnvelope } from '../src';
+import { createEventLog, MeasuredEventLog, PostgresEventLog, type AnyEventEnvelope } from '../src';
 import { collector, quietLogger, referencesUpdated, repositoryCreated } from './support';
 
 describe('PostgresEventLog (real PostgreSQL)', () => {
@@ -162,7 +162,7 @@ describe('PostgresEventLog (real PostgreSQL)', () => {
   it('is what createEventLog returns for a postgres:// URL', async () => {
     const log = createEventLog(url, { logger: quietLogger().logger });
     try {
-      expect(log).toBeInstanceOf(PostgresEventLog);
+      expect((log as MeasuredEventLog).inner).toBeInstanceOf(PostgresEventLog);
       const event = repositoryCreated();
       await log.publish([event]);
       const seen = collector();

@@ -1,6 +1,7 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { domainCodeOf, GrpcStatus, isGrpcError, RpcError } from '@cairn/contracts';
 import { Logger } from './logger';
+import { observeGrpcCall } from './grpc-metrics';
 
 const logger = new Logger('grpc');
 
@@ -12,14 +13,22 @@ const logger = new Logger('grpc');
  */
 export function unary<Req, Res>(fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    const done = observeGrpcCall(call.getPath());
+    const fail = (error: RpcError) => {
+      done(GrpcStatus[error.code] ?? String(error.code));
+      callback(error);
+    };
     fn(call.request, call).then(
-      (response) => callback(null, response),
+      (response) => {
+        done('OK');
+        callback(null, response);
+      },
       (error: unknown) => {
-        if (error instanceof RpcError) return callback(error);
+        if (error instanceof RpcError) return fail(error);
         const domainCode = domainCodeOf(error);
-        if (isGrpcError(error) && domainCode) return callback(new RpcError(error.code, domainCode, error.details));
+        if (isGrpcError(error) && domainCode) return fail(new RpcError(error.code, domainCode, error.details));
         logger.error('unhandled error in RPC handler', { error, path: call.getPath() });
-        callback(new RpcError(GrpcStatus.INTERNAL, 'InternalFailure', 'internal error'));
+        fail(new RpcError(GrpcStatus.INTERNAL, 'InternalFailure', 'internal error'));
       },
     );
   };

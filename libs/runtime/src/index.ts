@@ -6,3 +6,4 @@ export * from './database';
 export * from './service-main';
 export * from './grpc-handlers';
 export * from './client-address';
+export * from './service-metrics';

@@ -16,7 +16,15 @@ export interface KafkaServer {
   /** host:port of the PLAINTEXT listener. */
   brokers: string;
   version: string;
+  /** Stops the broker (SIGTERM) and removes its data. */
   stop(): Promise<void>;
+  /** Ends the broker with SIGKILL, as a crash would; its ports and data stay, for restart(). */
+  kill(): Promise<void>;
+  /**
+   * Starts the broker again after kill(), on the same ports and log dir (so with the topics,
+   * messages and committed offsets it had), and resolves once it serves again.
+   */
+  restart(options?: { startTimeoutMs?: number }): Promise<void>;
 }
 
 export function kafkaVersion(): string {
@@ -60,17 +68,28 @@ export async function javaCommand(): Promise<string> {
 
 /**
  * Starts a single-node KRaft broker (broker and controller in one JVM) on free loopback ports with
- * a private log dir, and resolves once a kafkajs admin client can describe the cluster.
+ * a private log dir, and resolves once a kafkajs admin client can describe the cluster. kill() and
+ * restart() crash it and bring it back on the same ports and data, for failure tests.
  */
-export async function startKafka(options: { startTimeoutMs?: number } = {}): Promise<KafkaServer> {
-  const { startTimeoutMs = 90_000 } = options;
+export interface StartKafkaOptions {
+  startTimeoutMs?: number;
+  /**
+   * More server.properties entries, over the defaults. E.g. a failure test that restarts the broker
+   * after kill() can lower `broker.session.timeout.ms` (9 s by default): a restarted broker may not
+   * register again before its previous incarnation's session expired.
+   */
+  config?: Record<string, string | number>;
+}
+
+export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaServer> {
+  const { startTimeoutMs = 90_000, config = {} } = options;
   const [java, classpath] = await Promise.all([javaCommand(), ensureKafkaClasspath()]);
   const version = kafkaVersion();
 
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-kafka-'));
     try {
-      return await startBroker(java, classpath, dir, version, startTimeoutMs);
+      return await startBroker(java, classpath, dir, version, startTimeoutMs, config);
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       // A port taken between freePort() and the broker's bind is worth another try; nothing else is.
@@ -79,7 +98,7 @@ export async function startKafka(options: { startTimeoutMs?: number } = {}): Pro
   }
 }
 
-async function startBroker(java: string, classpath: string, dir: string, version: string, timeoutMs: number): Promise<KafkaServer> {
+async function startBroker(java: string, classpath: string, dir: string, version: string, timeoutMs: number, config: Record<string, string | number>): Promise<KafkaServer> {
   const [port, controllerPort] = await Promise.all([freePort(), freePort()]);
   const properties = join(dir, 'server.properties');
   const log4j = join(dir, 'log4j2.properties');
@@ -106,6 +125,7 @@ async function startBroker(java: string, classpath: string, dir: string, version
       'share.coordinator.state.topic.replication.factor=1',
       'share.coordinator.state.topic.min.isr=1',
       'group.initial.rebalance.delay.ms=0',
+      ...Object.entries(config).map(([key, value]) => `${key}=${value}`),
       '',
     ].join('\n'),
   );
@@ -138,23 +158,55 @@ async function startBroker(java: string, classpath: string, dir: string, version
   while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   await run(java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties]);
 
-  const fd = openLog(consoleLog);
-  const child = spawn(java, [...jvm, 'kafka.Kafka', properties], { stdio: ['ignore', fd, fd] });
-  child.unref(); // the reaper and stop() end it; it must not hold jest's process open
-  closeLog(fd);
-  const reaper = spawnReaper(process.pid, `kill -9 ${child.pid} 2>/dev/null; rm -rf ${dir}`);
+  const broker = `127.0.0.1:${port}`;
+  const logs = () => `${tail(consoleLog)}\n${tail(serverLog)}`;
+  // The running JVM, if any, and a reaper that cleans up after this process if it dies first.
+  let child: ChildProcess | undefined;
+  let reaper: ChildProcess | undefined;
+  const watch = (cleanup: string) => {
+    reaper?.kill('SIGKILL');
+    reaper = spawnReaper(process.pid, cleanup);
+  };
+  const launch = async (startTimeoutMs: number) => {
+    const fd = openLog(consoleLog);
+    const started = spawn(java, [...jvm, 'kafka.Kafka', properties], { stdio: ['ignore', fd, fd] });
+    started.unref(); // the reaper and stop() end it; it must not hold jest's process open
+    closeLog(fd);
+    child = started;
+    watch(`kill -9 ${started.pid} 2>/dev/null; rm -rf ${dir}`);
+    await waitUntilServing(broker, started, startTimeoutMs, logs);
+  };
   const stop = async () => {
-    await stopChild(child);
-    reaper.kill('SIGKILL');
+    if (child) await stopChild(child);
+    child = undefined;
+    reaper?.kill('SIGKILL');
+    reaper = undefined;
     rmSync(dir, { recursive: true, force: true });
   };
+  const kill = async () => {
+    if (!child) return;
+    await killChild(child);
+    child = undefined;
+    watch(`rm -rf ${dir}`);
+  };
+  const restart = async ({ startTimeoutMs = timeoutMs }: { startTimeoutMs?: number } = {}) => {
+    if (child) throw new Error(`the Kafka broker at ${broker} is running: kill() it before restart()`);
+    if (!existsSync(dir)) throw new Error(`the Kafka broker at ${broker} was stopped: its data is gone`);
+    try {
+      await launch(startTimeoutMs);
+    } catch (error) {
+      if (child) await killChild(child);
+      child = undefined;
+      throw error;
+    }
+  };
   try {
-    await waitUntilServing(`127.0.0.1:${port}`, child, timeoutMs, () => `${tail(consoleLog)}\n${tail(serverLog)}`);
+    await launch(timeoutMs);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { brokers: `127.0.0.1:${port}`, version, stop };
+  return { brokers: broker, version, stop, kill, restart };
 }
 
 async function waitUntilServing(broker: string, child: ChildProcess, timeoutMs: number, logs: () => string): Promise<void> {
@@ -189,6 +241,14 @@ async function waitUntilServing(broker: string, child: ChildProcess, timeoutMs: 
     if (Date.now() > deadline) throw new Error(`the Kafka broker did not answer within ${timeoutMs} ms (${lastError}):\n${logs()}`);
     await delay(100);
   }
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.ref(); // an unref'd child's exit would not keep this process up to see it
+  child.kill('SIGKILL');
+  await exited;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

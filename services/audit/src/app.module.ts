@@ -11,6 +11,7 @@ import { AuditGrpcController } from './grpc/audit.grpc.controller';
 import { AuditIngestConsumer, EVENT_LOG } from './ingest/audit-ingest.consumer';
 import { LookupEventsService } from './lookup/lookup-events.service';
 import { RetentionService } from './retention/retention.service';
+import { PeriodicVerificationService } from './verify/periodic-verification.service';
 
 @Module({
   providers: [
@@ -30,6 +31,7 @@ import { RetentionService } from './retention/retention.service';
     LookupEventsService,
     ExportService,
     RetentionService,
+    PeriodicVerificationService,
     AuditIngestConsumer,
     AuditGrpcController,
   ],

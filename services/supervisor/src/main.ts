@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const metadataDb = await database('metadata');
   const pullRequestsDb = await database('pull-requests');
   const auditDb = await database('audit');
+  const metricsDb = await database('metrics');
   const eventLogUrl = await database('events');
 
   const service = (name: string, env: Record<string, string>, info: Record<string, unknown> = {}) =>
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     await service('pull-requests', { CAIRN_DATABASE_URL: pullRequestsDb, CAIRN_EVENT_LOG_URL: eventLogUrl, CAIRN_METADATA_ADDR: metadata, CAIRN_STORAGE_ADDR: storage }),
   );
   const audit = address(await service('audit', { CAIRN_DATABASE_URL: auditDb, CAIRN_EVENT_LOG_URL: eventLogUrl }));
+  await service('metrics', { CAIRN_DATABASE_URL: metricsDb, CAIRN_EVENT_LOG_URL: eventLogUrl });
   const gatewayPort = await startGateway(service, { policy, metadata, pullRequests, audit, eventLogUrl });
   await service('git-protocol', {
     CAIRN_HTTP_HOST: '127.0.0.1',

@@ -30,6 +30,7 @@ import { TriggerOperations } from '../codecommit/trigger-operations';
 import { CloudTrailOperations } from '../cloudtrail/cloudtrail-operations';
 import { Operation } from '../operation';
 import { ApiAudit, ApiCall } from './api-audit';
+import { observeApiRequest } from './api-metrics';
 import { IAM_ERRORS, IamOperations } from '../iam/iam-operations';
 import { STS_XMLNS, StsOperations } from '../sts/sts-operations';
 
@@ -137,6 +138,7 @@ export class GatewayHttpController {
       return;
     }
     const requestId = newRequestId();
+    const measured = observeApiRequest();
     const target = String(req.headers['x-amz-target'] ?? '');
     let protocol = !target ? this.iam : CLOUDTRAIL_TARGETS.some((prefix) => target.startsWith(`${prefix}.`)) ? this.cloudtrail : this.codecommit;
     let response: AwsHttpResponse;
@@ -169,6 +171,8 @@ export class GatewayHttpController {
       response = protocol.fail(awsError, requestId);
     }
     res.writeHead(response.status, response.headers).end(response.body);
+    const known = Object.hasOwn(protocol.operations, call.operation);
+    measured(protocol.actionPrefix, known ? call.operation : '', call.errorCode ?? 'ok');
     // Every request that reached the API (allowed, denied or refused) leaves a record.
     if (call.eventSource) void this.audit.record(call).catch((error: unknown) => this.logger.error('audit record failed', { error, requestId }));
   }

@@ -24,6 +24,14 @@ export interface GitCall {
   deniedRefs?: string[];
   errorCode?: string;
   errorMessage?: string;
+  /**
+   * For a pull over HTTP: whether the request ended the negotiation, so a pack was sent (protocol
+   * v2's ls-refs and early negotiation rounds do not). Unset over SSH, where one session is one fetch.
+   */
+  packRequested?: boolean;
+  /** Bytes received from and sent to the client for this request (HTTP: on the wire). */
+  bytesTransferredIn?: number;
+  bytesTransferredOut?: number;
 }
 
 /**
@@ -62,6 +70,8 @@ export class GitAudit implements OnApplicationShutdown {
         protocol: call.transport,
         gitProtocolVersion: /(^|:)version=2(:|$)/.test(call.gitProtocol) ? 2 : 0,
         ...(call.refUpdates ? { referenceUpdates: call.refUpdates, deniedReferences: call.deniedRefs ?? [] } : {}),
+        ...(call.packRequested !== undefined ? { packRequested: call.packRequested } : {}),
+        ...(call.bytesTransferredIn !== undefined ? { bytesTransferredIn: call.bytesTransferredIn, bytesTransferredOut: call.bytesTransferredOut ?? 0 } : {}),
       },
       ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage } : {}),
       requestID: randomUUID(),

@@ -12,10 +12,12 @@ import { readPushHead } from '../auth/push-head';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 import { Upstreams } from '../upstreams/upstreams';
 import { GitAudit, GitCall } from '../audit/git-audit';
+import { GitRequestKind, observeGitRequest } from '../audit/git-metrics';
 import { progressMessage, refusedPushReport } from './report-status';
 import { BodyRefused, exchange, GIT_NO_CACHE_HEADERS } from './storage-bridge';
 import { encodePktLine, FLUSH_PKT } from '@cairn/git';
 
+const DONE_PKT = '0009done\n';
 const ROUTE = /^\/v1\/repos\/([^/]+)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
 /** A fetch request lists wants and haves; git's own http-backend buffers at most 10 MB. */
 const MAX_UPLOAD_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -61,6 +63,7 @@ export class SmartHttpController {
     // Filled in as the request is understood; transfers and refusals are audited.
     const origin: RequestOrigin = { sourceIp: this.proxies.clientAddress(req), secureTransport: this.proxies.isSecure(req) };
     const audit: AuditedCall = { transport: 'http', gitProtocol: '', repositoryName: '', sourceIPAddress: origin.sourceIp, userAgent: String(req.headers['user-agent'] ?? '') };
+    this.whenDone(req, res, audit);
     try {
       await this.route(req, res, audit, origin);
     } catch (caught) {
@@ -75,9 +78,28 @@ export class SmartHttpController {
       this.logger.error('git request failed', { error, url: req.url });
       if (!res.headersSent) res.writeHead(isGrpcError(error, status.UNAVAILABLE) ? 503 : 500, { 'Content-Type': 'text/plain' }).end('internal error\n');
       else res.destroy();
-    } finally {
-      if (audit.audited && audit.eventName) void this.gitAudit.record(audit as GitCall).catch((error: unknown) => this.logger.error('audit record failed', { error }));
     }
+  }
+
+  /**
+   * When the response is over (sent, or the connection dropped): the request's metrics and, for a
+   * transfer or a refusal, its audit record, both with the bytes moved: the request body as passed
+   * to storage (after any gzip), and the response as written to the socket (HTTP/1.1 serves one
+   * request at a time per connection, so the socket's counter moved by this response alone).
+   */
+  private whenDone(req: IncomingMessage, res: ServerResponse, audit: AuditedCall): void {
+    const finished = observeGitRequest('http');
+    const socket = req.socket;
+    const written = socket.bytesWritten;
+    res.once('close', () => {
+      const bytesReceived = audit.bytesTransferredIn ?? 0;
+      const bytesSent = socket.bytesWritten - written;
+      const outcome = audit.errorCode === 'AccessDenied' ? 'denied' : res.statusCode === 200 && res.writableFinished ? 'ok' : String(res.statusCode);
+      finished(requestKind(req.url), { outcome: res.writableFinished ? outcome : 'aborted', bytesReceived, bytesSent });
+      if (!audit.audited || !audit.eventName) return;
+      Object.assign(audit, { bytesTransferredIn: bytesReceived, bytesTransferredOut: bytesSent });
+      void this.gitAudit.record(audit as GitCall).catch((error: unknown) => this.logger.error('audit record failed', { error }));
+    });
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, audit: AuditedCall, origin: RequestOrigin): Promise<void> {
@@ -109,7 +131,7 @@ export class SmartHttpController {
     audit.repositoryId = repository.repositoryId;
 
     if (endpoint === 'info/refs') return this.infoRefs(req, res, repository, service, gitProtocol);
-    if (service === 'git-upload-pack') return this.uploadPack(req, res, repository, gitProtocol);
+    if (service === 'git-upload-pack') return this.uploadPack(req, res, repository, gitProtocol, audit);
     return this.receivePack(req, res, repository, gitProtocol, principal, arn, audit, origin);
   }
 
@@ -125,22 +147,33 @@ export class SmartHttpController {
     await exchange(call, req, res, { 'Content-Type': `application/x-${service}-advertisement`, ...GIT_NO_CACHE_HEADERS }, { prefix });
   }
 
-  private async uploadPack(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, gitProtocol: string): Promise<void> {
+  private async uploadPack(req: IncomingMessage, res: ServerResponse, repository: metadata.RepositoryMetadata, gitProtocol: string, audit: AuditedCall): Promise<void> {
     const body = requestBody(req);
     const call = this.upstreams.storage.uploadPack();
     call.write({ header: { repositoryId: repository.repositoryId, gitProtocol, fullDuplex: false }, data: Buffer.alloc(0) });
     // A fetch request is nothing but pkt-lines: garbage is refused here, before git reads it.
     const framing = new PktLineFramingChecker();
+    // A fetch request that ends its negotiation ("done") is answered with a pack: that is a pull.
+    // Protocol v2's ls-refs, and the earlier rounds of a long negotiation, are not.
+    let tail = '';
+    audit.packRequested = false;
     await exchange(call, req, res, { 'Content-Type': 'application/x-git-upload-pack-result', ...GIT_NO_CACHE_HEADERS }, {
       request: {
         body,
-        wrap: (data) => ({ header: undefined, data }),
+        wrap: (data) => {
+          audit.bytesTransferredIn = (audit.bytesTransferredIn ?? 0) + data.length;
+          return { header: undefined, data };
+        },
         maxBytes: MAX_UPLOAD_REQUEST_BYTES,
         tooLargeMessage: 'fetch request too large',
         inspect: (chunk) => {
           try {
-            if (chunk) framing.push(chunk);
-            else framing.end();
+            if (chunk) {
+              framing.push(chunk);
+              const text = tail + chunk.toString('latin1');
+              if (text.includes(DONE_PKT)) audit.packRequested = true;
+              tail = text.slice(-(DONE_PKT.length - 1));
+            } else framing.end();
           } catch (error) {
             throw new BodyRefused(400, (error as Error).message);
           }
@@ -189,12 +222,29 @@ export class SmartHttpController {
       data: Buffer.alloc(0),
     });
     call.write({ header: undefined, data: consumed });
+    audit.bytesTransferredIn = consumed.length;
     const plural = refs.length === 1 ? '' : 's';
     await exchange(call, req, res, headers, {
       prefix: progressMessage(`Cairn: ${refs.length} ref update${plural} authorized for ${principal.name}`, head.capabilities),
-      request: { body, wrap: (data) => ({ header: undefined, data }), maxBytes: this.config.maxPushBytes - consumed.length, tooLargeMessage: 'push too large' },
+      request: {
+        body,
+        wrap: (data) => {
+          audit.bytesTransferredIn = (audit.bytesTransferredIn ?? 0) + data.length;
+          return { header: undefined, data };
+        },
+        maxBytes: this.config.maxPushBytes - consumed.length,
+        tooLargeMessage: 'push too large',
+      },
     });
   }
+}
+
+function requestKind(url: string | undefined): GitRequestKind {
+  const path = (url ?? '').split('?')[0]!;
+  if (path.endsWith('/info/refs')) return 'info-refs';
+  if (path.endsWith('/git-upload-pack')) return 'upload-pack';
+  if (path.endsWith('/git-receive-pack')) return 'receive-pack';
+  return 'unknown';
 }
 
 function requestBody(req: IncomingMessage): Readable {

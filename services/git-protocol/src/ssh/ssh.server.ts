@@ -14,6 +14,7 @@ import { Upstreams } from '../upstreams/upstreams';
 import { parseGitCommandLine } from './git-command-line';
 import { loadOrCreateHostKey } from './host-key';
 import { keyWeakness } from './key-strength';
+import { observeGitRequest } from '../audit/git-metrics';
 import { addressKey, ConcurrencyLimit, deadline, formatSeconds, IdleTimer, observeChannelData } from './limits';
 import { refuseChannel, SshExchange } from './ssh-exchange';
 
@@ -316,9 +317,13 @@ export class SshServer {
         sourceIPAddress: connection.address,
         userAgent: connection.clientVersion ?? '',
       };
+      const finished = observeGitRequest('ssh');
+      const kind = parsed.service === 'git-upload-pack' ? 'upload-pack' : 'receive-pack';
       this.exec(channel, parsed, principal, gitProtocol, audit)
+        .then(() => finished(kind, { outcome: audit.errorCode === 'AccessDenied' ? 'denied' : audit.errorCode ? 'refused' : 'ok' }))
         .finally(() => void this.gitAudit.record(audit).catch((error: unknown) => this.logger.error('audit record failed', { error })))
         .catch((error: unknown) => {
+        finished(kind, { outcome: 'error' });
         this.logger.error('ssh git session failed', { error, command: info.command.slice(0, 200) });
         refuseChannel(channel, isGrpcError(error, status.UNAVAILABLE) ? 'cairn: service unavailable, try again later' : 'cairn: internal error');
       });

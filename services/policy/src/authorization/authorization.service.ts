@@ -7,6 +7,7 @@ import { PoliciesService } from '../policies/policies.service';
 import { CompiledPolicySet, compilePolicies } from '../evaluation';
 import { POLICY_CONFIG, PolicyConfig } from '../config';
 import { PrincipalCache, PrincipalEntry } from './principal-cache';
+import { decisions } from '../policy-metrics';
 
 /** Compiled policy sets kept per distinct set of documents; a policy change makes a new key. */
 const COMPILED_CACHE_SIZE = 1000;
@@ -41,7 +42,7 @@ export class AuthorizationService {
       if (principalArn && !principals.has(principalArn)) principals.set(principalArn, this.principal(principalArn));
     }
     const now = new Date();
-    return Promise.all(requests.map(async (request) => this.decide(request, await principals.get(request.principalArn), now)));
+    return Promise.all(requests.map(async (request) => counted(this.decide(request, await principals.get(request.principalArn), now))));
   }
 
   private decide(request: policy.AuthorizeRequest, entry: PrincipalEntry | undefined, currentTime: Date): policy.AuthorizeResponse {
@@ -96,4 +97,9 @@ export class AuthorizationService {
 
 function answer(allowed: boolean, reason: string): policy.AuthorizeResponse {
   return { allowed, reason, wantsResourceTags: false };
+}
+
+function counted(response: policy.AuthorizeResponse): policy.AuthorizeResponse {
+  decisions.inc({ outcome: response.wantsResourceTags ? 'wants-tags' : response.allowed ? 'allowed' : 'denied' });
+  return response;
 }

@@ -19,6 +19,7 @@ import { SecretBox, verifyAgainstNothing } from './secrets';
 import { PasswordChecks } from './password-checks';
 import { POLICY_CONFIG, PolicyConfig } from '../config';
 import { FailedAuthThrottle } from './failed-auth-throttle';
+import { authenticationFailures } from '../policy-metrics';
 
 /** Failures that are guesses (a wrong secret or an unknown key), as opposed to malformed or stale requests. */
 const GUESS_FAILURES = new Set(['InvalidSignatureException', 'UnrecognizedClientException']);
@@ -63,10 +64,17 @@ export class CredentialsService {
     const identity = signed?.accessKeyId ?? request.username.slice(0, 200);
     const address = request.sourceIp || 'unknown';
     const verdict = this.throttle.check(identity, address);
-    if (verdict.throttled) return { valid: false, principal: undefined, throttled: true, retryAfterSeconds: verdict.retryAfterSeconds };
+    const kind = signed ? 'git-signature' : 'git-credential';
+    if (verdict.throttled) {
+      authenticationFailures.inc({ kind, reason: 'throttled' });
+      return { valid: false, principal: undefined, throttled: true, retryAfterSeconds: verdict.retryAfterSeconds };
+    }
     const principal = signed ? await this.verifyGitPassword(signed, request) : await this.verifyServiceCredential(request.username, request.password);
     if (principal) this.throttle.recordSuccess(identity, address);
-    else this.throttle.recordFailure(identity, address);
+    else {
+      this.throttle.recordFailure(identity, address);
+      authenticationFailures.inc({ kind, reason: 'invalid' });
+    }
     return { valid: principal !== undefined, principal, throttled: false, retryAfterSeconds: 0 };
   }
 
@@ -108,11 +116,15 @@ export class CredentialsService {
     const address = request.sourceIp || 'unknown';
     const verdict = this.throttle.check(identity, address);
     if (verdict.throttled) {
+      authenticationFailures.inc({ kind: 'api-signature', reason: 'throttled' });
       return signatureFailure(throttling(`Too many failed authentication attempts from ${address}; retry in ${verdict.retryAfterSeconds} seconds`));
     }
     const response = await this.checkSignature(request);
     if (response.principal) this.throttle.recordSuccess(identity, address);
-    else if (GUESS_FAILURES.has(response.errorCode)) this.throttle.recordFailure(identity, address);
+    else if (GUESS_FAILURES.has(response.errorCode)) {
+      this.throttle.recordFailure(identity, address);
+      authenticationFailures.inc({ kind: 'api-signature', reason: 'invalid' });
+    }
     return response;
   }
 
