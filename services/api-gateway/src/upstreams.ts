@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AccountCache, createClient, metadata, policy } from '@cairn/contracts';
+import { AccountCache, createClient, ResourceTagCache, metadata, policy } from '@cairn/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 
 /** gRPC clients of the services behind the public API. */
@@ -7,6 +7,8 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 export class Upstreams implements OnApplicationShutdown {
   readonly policy: policy.PolicyClient;
   readonly metadata: metadata.RepoMetadataClient;
+  /** Repository tags for authorization (aws:ResourceTag), remembered for a second. */
+  readonly resourceTags = new ResourceTagCache(1000);
   private readonly account: AccountCache;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {

@@ -106,6 +106,8 @@ export class RepositoryOperations {
       resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
       run: async (input, caller) => {
         await callUnary(this.metadata, this.metadata.tagResource, { resourceArn: optionalString(input, 'resourceArn'), tags: optionalStringMap(input, 'tags'), actorArn: caller.arn });
+        // This replica's next decision about the repository sees the new tags at once.
+        this.upstreams.resourceTags.forget(optionalString(input, 'resourceArn'));
         return {};
       },
     },
@@ -113,6 +115,7 @@ export class RepositoryOperations {
       resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
       run: async (input, caller) => {
         await callUnary(this.metadata, this.metadata.untagResource, { resourceArn: optionalString(input, 'resourceArn'), tagKeys: optionalStringList(input, 'tagKeys'), actorArn: caller.arn });
+        this.upstreams.resourceTags.forget(optionalString(input, 'resourceArn'));
         return {};
       },
     },

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AccountCache, createClient, metadata, policy, storage } from '@cairn/contracts';
+import { AccountCache, createClient, ResourceTagCache, metadata, policy, storage } from '@cairn/contracts';
 import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 
 /** gRPC clients of the services this one calls. */
@@ -7,6 +7,8 @@ import { GIT_PROTOCOL_CONFIG, GitProtocolConfig } from '../config';
 export class Upstreams implements OnApplicationShutdown {
   readonly policy: policy.PolicyClient;
   readonly metadata: metadata.RepoMetadataClient;
+  /** Repository tags for authorization (aws:ResourceTag), remembered for a second. */
+  readonly resourceTags = new ResourceTagCache(1000);
   readonly storage: storage.GitStorageClient;
   private readonly account: AccountCache;
 

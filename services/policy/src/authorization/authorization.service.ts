@@ -48,9 +48,9 @@ export class AuthorizationService {
   private decide(request: policy.AuthorizeRequest, entry: PrincipalEntry | undefined, currentTime: Date): policy.AuthorizeResponse {
     if (entry?.administrator) return answer(true, 'administrator');
     if (!entry?.found) return answer(false, 'unknown principal');
-    const { principal, policies } = entry.found;
-    const set = this.compile(policies);
-    if (set.readsResourceTags && !request.resourceTagsIncluded) return { ...answer(false, 'needs the resource tags'), wantsResourceTags: true };
+    const { principal } = entry.found;
+    const set = entry.compiled!;
+    if (!request.resourceTagsIncluded && set.readsResourceTags(request.action)) return { ...answer(false, 'needs the resource tags'), wantsResourceTags: true };
     const context: Record<string, string[]> = {};
     for (const [key, list] of Object.entries(request.context)) context[key] = list.values;
     const decision = set.evaluate({
@@ -72,7 +72,12 @@ export class AuthorizationService {
     const cached = this.principals.get(principalArn, generation);
     if (cached) return cached;
     const user = await this.identities.findUserByArn(principalArn);
-    const entry: PrincipalEntry = user?.isAdministrator ? { administrator: true, found: undefined } : { administrator: false, found: await this.policies.policiesOf(principalArn) };
+    let entry: PrincipalEntry;
+    if (user?.isAdministrator) entry = { administrator: true, found: undefined };
+    else {
+      const found = await this.policies.policiesOf(principalArn);
+      entry = { administrator: false, found, compiled: found && this.compile(found.policies) };
+    }
     this.principals.set(principalArn, entry, generation);
     return entry;
   }

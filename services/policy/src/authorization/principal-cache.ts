@@ -1,3 +1,4 @@
+import type { CompiledPolicySet } from '../evaluation';
 import type { PrincipalPolicies } from '../policies/policies.service';
 
 /** What a decision needs to know about one principal, as read from the store. */
@@ -6,6 +7,8 @@ export interface PrincipalEntry {
   administrator: boolean;
   /** Undefined when the principal does not exist (any more). */
   found: PrincipalPolicies | undefined;
+  /** Its policies, compiled (once per load, not per question). */
+  compiled?: CompiledPolicySet;
 }
 
 interface Cached {

@@ -167,3 +167,25 @@ describe('documented Cairn decisions', () => {
     expect(decide({ 'ForAnyValue:Null': { 'aws:TagKeys': 'true' } }, {})).toBe('Allow');
   });
 });
+
+describe('CompiledPolicySet.readsResourceTags', () => {
+  const set = compilePolicies([
+    {
+      id: 'p',
+      document: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'codecommit:GitPull', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Team': 'blue' } } },
+          { Effect: 'Allow', Action: 'codecommit:Get*', Resource: '*' },
+        ],
+      }),
+    },
+  ]);
+
+  it('is true only for actions whose statements have a resource tag condition', () => {
+    expect(set.readsResourceTags('codecommit:GitPull')).toBe(true);
+    expect(set.readsResourceTags('CodeCommit:gitpull')).toBe(true);
+    expect(set.readsResourceTags('codecommit:GetBranch')).toBe(false);
+    expect(set.readsResourceTags('codecommit:GitPush')).toBe(false);
+  });
+});

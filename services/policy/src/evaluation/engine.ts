@@ -224,6 +224,8 @@ function applies(s: CompiledStatement, resource: string, ctx: RequestContext, me
 interface Candidates {
   readonly deny: readonly CompiledStatement[];
   readonly allow: Readonly<Record<PolicyLayer, readonly CompiledStatement[]>>;
+  /** Some of these statements have a condition on aws:ResourceTag/…. */
+  readonly readsResourceTags: boolean;
 }
 
 interface Applied {
@@ -321,17 +323,19 @@ export class CompiledPolicySet {
   private readonly byAction = new Map<string, Candidates>();
   private readonly memo: Memo;
 
-  /**
-   * Whether any condition reads `aws:ResourceTag/…`: only then must a caller look the resource's
-   * tags up before asking.
-   */
-  readonly readsResourceTags: boolean;
-
-  constructor(statements: readonly CompiledStatement[], slots: number, conditionKeys: readonly string[]) {
+  constructor(statements: readonly CompiledStatement[], slots: number, keys: number) {
     this.statements = statements;
     this.present = new Set(statements.map((s) => s.ref.layer));
-    this.memo = new Memo(slots, conditionKeys.length);
-    this.readsResourceTags = conditionKeys.some((key) => key.startsWith('aws:resourcetag/'));
+    this.memo = new Memo(slots, keys);
+  }
+
+  /**
+   * Whether a statement that names `action` has a condition on `aws:ResourceTag/…`: only then must
+   * a caller look the resource's tags up before asking about that action.
+   */
+  readsResourceTags(action: string): boolean {
+    const c = this.candidates(action.toLowerCase());
+    return c.readsResourceTags;
   }
 
   /** Number of statements, across all policies. */
@@ -391,7 +395,8 @@ export class CompiledPolicySet {
       if (s.ref.effect === 'Deny') deny.push(s);
       else allow[s.ref.layer].push(s);
     }
-    c = { deny, allow };
+    const readsResourceTags = [...deny, ...Object.values(allow).flat()].some((st) => st.conditions.some((cond) => cond.key.startsWith('aws:resourcetag/')));
+    c = { deny, allow, readsResourceTags };
     if (this.byAction.size >= CANDIDATE_CACHE_LIMIT) this.byAction.clear();
     this.byAction.set(action, c);
     return c;
@@ -425,7 +430,7 @@ export function compilePolicies(policies: readonly PolicyInput[]): CompiledPolic
     const variables = document.version === '2012-10-17';
     document.statements.forEach((s, i) => compiler.add(s, i, p.id, layer, variables));
   }
-  return new CompiledPolicySet(compiler.statements, compiler.slots, [...compiler.keys.keys()]);
+  return new CompiledPolicySet(compiler.statements, compiler.slots, compiler.keys.size);
 }
 
 /** One-off evaluation; compile once with `compilePolicies` when deciding repeatedly. */
