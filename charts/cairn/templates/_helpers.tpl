@@ -318,6 +318,10 @@ Call with (dict "root" $ "db" "policy").
   value: {{ include "cairn.publicSshUrl" $root | quote }}
 - name: CAIRN_WEBHOOK_SECRET_FILE
   value: /etc/cairn/keys/webhook-signing.key
+{{- if $root.Values.kafka.streams }}
+- name: CAIRN_STREAM_KAFKA_BROKERS
+  value: {{ join "," $root.Values.kafka.brokers | quote }}
+{{- end }}
 - name: CAIRN_MAX_REPOSITORIES
   value: {{ $root.Values.repoMetadata.maxRepositories | int64 | quote }}
 - name: CAIRN_WEBHOOK_MAX_ATTEMPTS

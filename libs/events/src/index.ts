@@ -10,6 +10,7 @@ export { KafkaEventLog, DEFAULT_EVENTS_TOPIC, type KafkaEventLogOptions } from '
 export { PostgresEventLog, type PostgresEventLogOptions } from './postgres-event-log';
 export { createEventLog, type CreateEventLogOptions } from './create-event-log';
 export { MeasuredEventLog } from './consumer-metrics';
+export { KafkaTopicProducer, type TopicMessage } from './kafka-topic-producer';
 export { KAFKA_TOPICS, type KafkaTopic, type KafkaTopicName, type KafkaTopicRole } from './topics';
 
 /** Both tables, for a service that produces and consumes events. */

@@ -33,14 +33,18 @@ export const KAFKA_TOPICS = deepFreeze({
     name: 'cairn.eventbridge.v1',
     carries: 'one EventBridge event as JSON ({ version, id, detail-type, source: "aws.codecommit", account, time, region, resources, detail }), as CodeCommit sends it for repository and pull-request changes',
     key: 'the repository ARN',
-    status: 'reserved',
+    status: 'in use',
   },
-  /** For consumers of repository triggers that name a Kafka destination (decision 0016). */
+  /**
+   * The conventional destination of repository triggers sent to Kafka: a trigger names it as
+   * `kafka://cairn.trigger-deliveries.v1` (decision 0016). A trigger may name another topic; its
+   * messages have the same shape.
+   */
   triggerDeliveries: {
     name: 'cairn.trigger-deliveries.v1',
-    carries: 'one repository-trigger notification as JSON (the Records[] body CodeCommit sends to SNS or Lambda for a trigger that fired)',
+    carries: 'one repository-trigger notification as JSON (the Records[] body CodeCommit sends to SNS or Lambda for a trigger that fired), with headers x-cairn-delivery and x-cairn-signature-256',
     key: 'the repository id',
-    status: 'reserved',
+    status: 'in use',
   },
 } as const satisfies Record<string, KafkaTopic>);
 

@@ -27,6 +27,8 @@ import { TriggersService } from './triggers/triggers.service';
 import { TriggersGrpcController } from './triggers/triggers.grpc.controller';
 import { TriggerDispatchConsumer } from './triggers/trigger-dispatch.consumer';
 import { DeliveryWorker } from './triggers/delivery-worker';
+import { TriggerSender } from './triggers/trigger-sender';
+import { EventBridgeStream } from './event-stream/eventbridge-stream';
 
 
 @Module({
@@ -57,6 +59,8 @@ import { DeliveryWorker } from './triggers/delivery-worker';
     TriggersService,
     TriggersGrpcController,
     TriggerDispatchConsumer,
+    TriggerSender,
+    EventBridgeStream,
     DeliveryWorker,
   ],
 })

@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { Logger } from '@cairn/runtime';
 import { TriggerDeliveryEntity } from './trigger.entities';
 import { TRIGGERS_CONFIG, TriggersConfig } from './triggers.config';
-import { sendWebhook } from './webhook-sender';
-import { WEBHOOK_SECRET } from './webhook-secret.provider';
+import { destinationOf } from './trigger-rules';
+import { TriggerSender } from './trigger-sender';
 
 const BATCH = 20;
 /** A claimed delivery is invisible to other workers this long (longer than one send can take). */
@@ -12,7 +12,7 @@ const CLAIM_MS = 60_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 /**
- * Sends due webhook deliveries. Each is claimed with FOR UPDATE SKIP LOCKED, so replicas of this
+ * Sends due trigger deliveries (webhooks and Kafka topics). Each is claimed with FOR UPDATE SKIP LOCKED, so replicas of this
  * service never send one twice at the same time; a failure is retried with exponential backoff
  * up to the configured attempts, then marked failed. Every outcome stays in the delivery log.
  */
@@ -26,7 +26,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly db: DataSource,
     @Inject(TRIGGERS_CONFIG) private readonly config: TriggersConfig,
-    @Inject(WEBHOOK_SECRET) private readonly secret: Buffer,
+    private readonly sender: TriggerSender,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,14 +52,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   async sendDue(): Promise<number> {
     const claimed = await this.claim();
     for (const delivery of claimed) {
-      const result = await sendWebhook(delivery.destination, delivery.body, this.secret, delivery.deliveryId);
+      const result = await this.sender.send(destinationOf(delivery.destination), delivery.body, delivery.deliveryId, delivery.repositoryId);
       const attempts = delivery.attempts + 1;
       const update: Partial<TriggerDeliveryEntity> = { attempts, lastStatusCode: result.statusCode, lastError: result.error.slice(0, 1000) };
       if (result.ok) Object.assign(update, { status: 'delivered', deliveredAt: new Date() });
       else if (attempts >= this.config.maxAttempts) Object.assign(update, { status: 'failed' });
       else update.nextAttemptAt = new Date(Date.now() + Math.min(this.config.retryBaseMs * 2 ** (attempts - 1), MAX_BACKOFF_MS));
       await this.db.getRepository(TriggerDeliveryEntity).update({ deliveryId: delivery.deliveryId }, update);
-      if (!result.ok) this.logger.warn('webhook delivery failed', { deliveryId: delivery.deliveryId, trigger: delivery.triggerName, attempts, error: result.error });
+      if (!result.ok) this.logger.warn('trigger delivery failed', { deliveryId: delivery.deliveryId, trigger: delivery.triggerName, attempts, error: result.error });
     }
     return claimed.length;
   }

@@ -53,11 +53,11 @@ export class TriggerDispatchConsumer implements OnApplicationBootstrap, OnApplic
             destination: trigger.destinationArn,
             body,
             // AWS destinations are recorded, not attempted: there is no SNS or Lambda to reach.
-            status: destination.kind === 'webhook' ? 'pending' : 'failed',
+            status: destination.kind === 'aws' ? 'failed' : 'pending',
             attempts: 0,
             nextAttemptAt: now,
             lastStatusCode: 0,
-            lastError: destination.kind === 'webhook' ? '' : 'Cairn cannot deliver to AWS SNS or Lambda destinations',
+            lastError: destination.kind === 'aws' ? 'Cairn cannot deliver to AWS SNS or Lambda destinations' : '',
             createdAt: now,
             deliveredAt: null,
           }),

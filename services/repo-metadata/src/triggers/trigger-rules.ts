@@ -13,15 +13,27 @@ const ZERO = '0'.repeat(40);
 /** Every trigger check fails as a bad request, named as CodeCommit names it. */
 const invalid = (code: string, message: string) => new RpcError(GrpcStatus.INVALID_ARGUMENT, code, message);
 
-/** Where a trigger's messages go. */
-export type Destination = { kind: 'webhook'; url: string } | { kind: 'aws'; arn: string };
+/** Where a trigger's messages go: a webhook, a topic on the platform's stream Kafka, or AWS (recorded, not sent). */
+export type Destination = { kind: 'webhook'; url: string } | { kind: 'kafka'; topic: string } | { kind: 'aws'; arn: string };
+
+const KAFKA_DESTINATION = /^kafka:\/\/(.*)$/i;
+/** Kafka's own rule for topic names. */
+const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export function destinationOf(destinationArn: string): Destination {
-  return /^https?:\/\//i.test(destinationArn) ? { kind: 'webhook', url: destinationArn } : { kind: 'aws', arn: destinationArn };
+  if (/^https?:\/\//i.test(destinationArn)) return { kind: 'webhook', url: destinationArn };
+  const kafka = KAFKA_DESTINATION.exec(destinationArn);
+  if (kafka) return { kind: 'kafka', topic: kafka[1]! };
+  return { kind: 'aws', arn: destinationArn };
+}
+
+export interface TriggerCapabilities {
+  /** Whether a stream Kafka is configured for `kafka://<topic>` destinations. */
+  kafka: boolean;
 }
 
 /** CodeCommit's checks of a trigger list, in its order; region is the platform's. */
-export function validateTriggers(triggers: StoredTrigger[], region: string): void {
+export function validateTriggers(triggers: StoredTrigger[], region: string, capabilities: TriggerCapabilities = { kafka: false }): void {
   if (triggers.length > MAX_TRIGGERS) throw invalid('MaximumRepositoryTriggersExceededException', `A repository can have at most ${MAX_TRIGGERS} triggers.`);
   const names = new Set<string>();
   for (const t of triggers) {
@@ -38,9 +50,14 @@ export function validateTriggers(triggers: StoredTrigger[], region: string): voi
         url = undefined;
       }
       if (!url || url.username || url.password) throw invalid('InvalidRepositoryTriggerDestinationArnException', `The destination ${t.destinationArn} is not a valid webhook URL (credentials do not belong in it).`);
+    } else if (destination.kind === 'kafka') {
+      if (!KAFKA_TOPIC.test(destination.topic) || destination.topic === '.' || destination.topic === '..') {
+        throw invalid('InvalidRepositoryTriggerDestinationArnException', `The destination ${t.destinationArn} does not name a valid Kafka topic (letters, digits, '.', '_', '-'; at most 249).`);
+      }
+      if (!capabilities.kafka) throw invalid('InvalidRepositoryTriggerDestinationArnException', `The destination ${t.destinationArn} is a Kafka topic, and this installation has no stream Kafka configured (CAIRN_STREAM_KAFKA_BROKERS).`);
     } else {
       const arn = /^arn:aws:(sns|lambda):([a-z0-9-]+):(\d{12}):.+$/.exec(destination.arn);
-      if (!arn) throw invalid('InvalidRepositoryTriggerDestinationArnException', `The destination ${t.destinationArn} is neither a webhook URL nor an SNS topic or Lambda function ARN.`);
+      if (!arn) throw invalid('InvalidRepositoryTriggerDestinationArnException', `The destination ${t.destinationArn} is neither a webhook URL, a kafka://<topic>, nor an SNS topic or Lambda function ARN.`);
       if (arn[2] !== region) throw invalid('InvalidRepositoryTriggerRegionException', `The destination ${t.destinationArn} is not in ${region}.`);
     }
     if (t.customData.length > MAX_CUSTOM_DATA) throw invalid('InvalidRepositoryTriggerCustomDataException', `Custom data is limited to ${MAX_CUSTOM_DATA} characters.`);

@@ -9,8 +9,18 @@ export const triggersConfigSchema = {
   maxAttempts: int('CAIRN_WEBHOOK_MAX_ATTEMPTS', 8),
   /** How often the delivery worker looks for due deliveries. */
   pollMs: int('CAIRN_WEBHOOK_POLL_MS', 500),
+  /**
+   * Kafka brokers (host:port, comma-separated) for trigger destinations `kafka://<topic>` and the
+   * EventBridge-shaped stream (KAFKA_TOPICS.eventBridge). Empty: neither is offered.
+   */
+  streamKafkaBrokers: str('CAIRN_STREAM_KAFKA_BROKERS', ''),
 };
 
 export type TriggersConfig = ReturnType<typeof loadTriggersConfig>;
+
+/** The stream brokers as a list; empty when none are configured. */
+export function streamBrokers(config: TriggersConfig): string[] {
+  return config.streamKafkaBrokers.split(',').map((b) => b.trim()).filter(Boolean);
+}
 export const loadTriggersConfig = () => loadConfig(triggersConfigSchema);
 export const TRIGGERS_CONFIG = Symbol('TRIGGERS_CONFIG');
