@@ -1,5 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
-import { serviceMetrics } from '@cairn/runtime';
+import { inSpanFrom, serviceMetrics } from '@cairn/runtime';
 import type { EventHandler, EventLog, SubscribeOptions, Subscription } from './event-log';
 import type { EventEnvelope } from './event-map';
 
@@ -26,7 +26,8 @@ const lag = new Histogram({
 });
 
 /**
- * The event log, measured: events published, events handled per consumer group (failures are
+ * The event log, measured and traced: each handling is a span in the trace of the change. Measured:
+ * events published, events handled per consumer group (failures are
  * retried by the log, so a growing `failed` count is a consumer stuck on an event), and the lag
  * from the change to its handling, which is what an operator means by consumer lag and reads the
  * same for Kafka and the Postgres log.
@@ -45,7 +46,8 @@ export class MeasuredEventLog implements EventLog {
       groupId,
       async (event) => {
         try {
-          await handler(event);
+          // The handling continues the trace of the request that made the change.
+          await inSpanFrom(event.traceparent, `${groupId} ${event.type}`, { 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id }, () => handler(event));
         } catch (error) {
           handled.inc({ group: groupId, type: event.type, outcome: 'failed' });
           throw error;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentTraceparent } from '@cairn/runtime';
 
 /** A git object id of all zeros: in a reference update, the ref was created (oldId) or deleted (newId). */
 export const ZERO_OBJECT_ID = '0000000000000000000000000000000000000000';
@@ -137,6 +138,8 @@ export interface EventEnvelope<K extends EventType = EventType> {
   /** Name of the service that made the change. */
   source: string;
   payload: EventMap[K];
+  /** W3C trace context of the request that made the change, when it was traced: consumers continue its trace. */
+  traceparent?: string;
 }
 
 /** Any event, as a union discriminated by `type`, so `switch (event.type)` narrows the payload. */
@@ -160,7 +163,8 @@ export function isEventType(value: unknown): value is EventType {
 }
 
 export function createEnvelope<K extends EventType>(source: string, type: K, payload: EventMap[K], occurredAt = new Date()): EventEnvelope<K> {
-  return { id: randomUUID(), type, occurredAt: occurredAt.toISOString(), source, payload };
+  const traceparent = currentTraceparent();
+  return { id: randomUUID(), type, occurredAt: occurredAt.toISOString(), source, payload, ...(traceparent ? { traceparent } : {}) };
 }
 
 /**

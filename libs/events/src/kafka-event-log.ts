@@ -73,7 +73,7 @@ export class KafkaEventLog implements EventLog {
       messages: events.map((event) => ({
         key: partitionKeyOf(event) ?? event.id,
         value: JSON.stringify(event),
-        headers: { 'cairn-event-id': event.id, 'cairn-event-type': event.type },
+        headers: { 'cairn-event-id': event.id, 'cairn-event-type': event.type, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
       })),
     });
   }

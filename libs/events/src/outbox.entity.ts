@@ -30,6 +30,10 @@ export class OutboxEntry {
 
   @Column({ type: 'timestamptz', name: 'published_at', nullable: true })
   publishedAt!: Date | null;
+
+  /** W3C trace context of the change, when it was traced. */
+  @Column({ type: 'text', name: 'traceparent', nullable: true })
+  traceparent!: string | null;
 }
 
 /** Add to a producing service's DataSource `entities`. */
@@ -57,6 +61,7 @@ export async function appendToOutbox<K extends EventType>(
     payload: envelope.payload,
     occurredAt: new Date(envelope.occurredAt),
     publishedAt: null,
+    traceparent: envelope.traceparent ?? null,
   });
   return envelope;
 }
@@ -68,5 +73,6 @@ export function envelopeOf(entry: OutboxEntry): EventEnvelope {
     occurredAt: entry.occurredAt.toISOString(),
     source: entry.source,
     payload: entry.payload,
+    ...(entry.traceparent ? { traceparent: entry.traceparent } : {}),
   };
 }

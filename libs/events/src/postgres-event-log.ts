@@ -42,6 +42,7 @@ const SCHEMA = `
      payload jsonb NOT NULL,
      appended_at timestamptz NOT NULL DEFAULT now()
    );
+  ALTER TABLE event_log ADD COLUMN IF NOT EXISTS traceparent text;
   CREATE TABLE IF NOT EXISTS event_log_offsets (
      group_id text PRIMARY KEY,
      last_seq bigint NOT NULL,
@@ -57,6 +58,7 @@ interface LogRow {
   source: string;
   occurred_at: Date;
   payload: unknown;
+  traceparent: string | null;
 }
 
 /**
@@ -99,14 +101,14 @@ export class PostgresEventLog implements EventLog {
     const rows = events.map(
       (e) =>
         `(${uuid(e.id)}, ${escapeLiteral(e.type)}, ${escapeLiteral(e.source)}, ${nullable(partitionKeyOf(e))}, ` +
-        `${escapeLiteral(e.occurredAt)}, ${escapeLiteral(JSON.stringify(e.payload))}::jsonb)`,
+        `${escapeLiteral(e.occurredAt)}, ${escapeLiteral(JSON.stringify(e.payload))}::jsonb, ${nullable(e.traceparent)})`,
     );
     // One message, one implicit transaction. seq is drawn under the lock, which is held to commit,
     // so rows become visible in seq order: a reader that has seen seq N never later finds a
     // committed row below N.
     await this.pool.query(
       `LOCK TABLE event_log IN EXCLUSIVE MODE;
-       INSERT INTO event_log (event_id, type, source, partition_key, occurred_at, payload) VALUES ${rows.join(', ')}
+       INSERT INTO event_log (event_id, type, source, partition_key, occurred_at, payload, traceparent) VALUES ${rows.join(', ')}
        ON CONFLICT (event_id) DO NOTHING`,
     );
     for (const subscription of this.subscriptions) subscription.wake();
@@ -230,7 +232,7 @@ class PostgresSubscription implements Subscription {
     );
     if (claim.rowCount === 0) return 0;
     const rows = await this.pool.query<LogRow>(
-      `SELECT seq, event_id, type, source, occurred_at, payload FROM event_log
+      `SELECT seq, event_id, type, source, occurred_at, payload, traceparent FROM event_log
        WHERE seq > ${integer(claim.rows[0].last_seq)} ORDER BY seq LIMIT ${integer(batchSize)}`,
     );
     let delivered = 0;
@@ -265,6 +267,7 @@ function toEnvelope(row: LogRow): AnyEventEnvelope | undefined {
     occurredAt: row.occurred_at.toISOString(),
     source: row.source,
     payload: row.payload,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   } as AnyEventEnvelope;
 }
 

@@ -7,3 +7,4 @@ export * from './service-main';
 export * from './grpc-handlers';
 export * from './client-address';
 export * from './service-metrics';
+export * from './tracing';

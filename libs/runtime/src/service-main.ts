@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { GrpcRegistration, RunningGrpcServer, startGrpcServer } from './grpc-server';
 import { Logger } from './logger';
 import { MetricsServer } from './metrics-server';
+import { shutdownTracing } from './tracing';
 
 export interface ServiceHooks {
   /** gRPC services to serve, resolved from the Nest application context. */
@@ -43,6 +44,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
       await grpc?.stop();
       await metrics.close();
       await app.close();
+      await shutdownTracing();
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop());

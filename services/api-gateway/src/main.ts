@@ -1,3 +1,5 @@
+// First: tracing must patch http and gRPC before anything loads them.
+import '@cairn/runtime/dist/tracing-register';
 import { runService } from '@cairn/runtime';
 import { ApiGatewayModule } from './app.module';
 import { GatewayHttpController } from './http/gateway.http.controller';

@@ -1,3 +1,5 @@
+// First: tracing must patch http and gRPC before anything loads them.
+import '@cairn/runtime/dist/tracing-register';
 import { audit } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { AuditModule } from './app.module';

@@ -1,3 +1,5 @@
+// First: tracing must patch http and gRPC before anything loads them.
+import '@cairn/runtime/dist/tracing-register';
 import { storage, storageContent, storageMerge } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { GitStorageModule } from './app.module';

@@ -1,3 +1,5 @@
+// First: tracing must patch http and gRPC before anything loads them.
+import '@cairn/runtime/dist/tracing-register';
 import { metadata, metadataContent, metadataMerge, metadataTriggers } from '@cairn/contracts';
 import { runService } from '@cairn/runtime';
 import { RepoMetadataModule } from './app.module';

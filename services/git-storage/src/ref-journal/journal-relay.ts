@@ -12,7 +12,8 @@ export interface ReferencesUpdatedEnvelope {
   type: 'references.updated';
   occurredAt: string;
   source: string;
-  payload: Omit<JournalEntry, 'id' | 'occurredAt'>;
+  payload: Omit<JournalEntry, 'id' | 'occurredAt' | 'traceparent'>;
+  traceparent?: string;
 }
 
 export const ENVELOPE_PUBLISHER = Symbol('ENVELOPE_PUBLISHER');
@@ -63,8 +64,8 @@ export class JournalRelay implements OnApplicationShutdown {
   private async drain(): Promise<void> {
     try {
       for (const { name, entry } of await this.journal.readyEntries()) {
-        const { id, occurredAt, ...payload } = entry;
-        await this.publisher!.publish([{ id, type: 'references.updated', occurredAt, source: 'git-storage', payload }]);
+        const { id, occurredAt, traceparent, ...payload } = entry;
+        await this.publisher!.publish([{ id, type: 'references.updated', occurredAt, source: 'git-storage', payload, ...(traceparent ? { traceparent } : {}) }]);
         await this.journal.remove(name);
       }
       this.failures = 0;

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STORAGE_CONFIG, StorageConfig } from '../config';
-import { Logger } from '@cairn/runtime';
+import { currentTraceparent, Logger } from '@cairn/runtime';
 import { collapseRefLog, CommittedRefUpdate } from './ref-log';
 
 export interface PushContext {
@@ -19,6 +19,8 @@ export interface JournalEntry extends PushContext {
   id: string;
   occurredAt: string;
   updates: CommittedRefUpdate[];
+  /** Trace context of the push, when traced: the references.updated event continues its trace. */
+  traceparent?: string;
 }
 
 export interface PendingPush {
@@ -112,7 +114,8 @@ export class RefJournal implements OnApplicationShutdown {
     const refLog = await readFile(refLogPath, 'utf8').catch(() => '');
     const updates = collapseRefLog(refLog);
     if (updates.length > 0) {
-      const entry: JournalEntry = { id: pushId, occurredAt: new Date().toISOString(), ...context, updates };
+      const traceparent = currentTraceparent();
+      const entry: JournalEntry = { id: pushId, occurredAt: new Date().toISOString(), ...context, updates, ...(traceparent ? { traceparent } : {}) };
       // Entries are named by time so the relay publishes them in commit order.
       const name = `${Date.now().toString().padStart(15, '0')}-${pushId}.json`;
       await writeDurably(join(this.readyDir, name), JSON.stringify(entry));
