@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-codecommit';
 import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
@@ -240,5 +240,34 @@ describe('git authentication paths', () => {
     const signature = gitPasswordSignature({ secretAccessKey: office.secretAccessKey, region, host: `127.0.0.1:${stack.httpPort}`, path: '/v1/repos/shared', timestamp });
     expect(await infoRefs('shared', office.accessKeyId, `${timestamp}Z${signature}`, '127.0.0.1')).toBe(200);
     expect(await infoRefs('shared', office.accessKeyId, `${timestamp}Z${signature}`, '127.0.0.3', { 'x-forwarded-for': '127.0.0.1' })).toBe(403);
+  });
+
+  it('sees the tags a request sets as aws:RequestTag and aws:TagKeys', async () => {
+    await admin.send(new CreateUserCommand({ UserName: 'tagger' }));
+    await admin.send(
+      new PutUserPolicyCommand({
+        UserName: 'tagger',
+        PolicyName: 'only-team-blue',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['codecommit:TagResource', 'codecommit:UntagResource'],
+              Resource: '*',
+              Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] }, StringEqualsIfExists: { 'aws:RequestTag/team': 'blue' } },
+            },
+          ],
+        }),
+      }),
+    );
+    const tagger = new CodeCommitClient(sdkOptions(await accessKey('tagger')));
+    const resourceArn = `arn:aws:codecommit:${region}:${accountId}:shared`;
+    await expect(tagger.send(new TagResourceCommand({ resourceArn, tags: { team: 'blue' } }))).resolves.toBeDefined();
+    await expect(tagger.send(new TagResourceCommand({ resourceArn, tags: { team: 'red' } }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(tagger.send(new TagResourceCommand({ resourceArn, tags: { team: 'blue', owner: 'me' } }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(tagger.send(new UntagResourceCommand({ resourceArn, tagKeys: ['owner'] }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(tagger.send(new UntagResourceCommand({ resourceArn, tagKeys: ['team'] }))).resolves.toBeDefined();
+    tagger.destroy();
   });
 });

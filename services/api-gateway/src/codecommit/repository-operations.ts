@@ -22,6 +22,7 @@ export class RepositoryOperations {
   readonly operations: Record<string, Operation> = {
     CreateRepository: {
       resources: (input) => this.arns.of(optionalString(input, 'repositoryName')),
+      conditions: (input) => requestTagConditions(optionalStringMap(input, 'tags')),
       run: async (input, caller) => {
         const { repository } = await callUnary(this.metadata, this.metadata.createRepository, {
           repositoryName: requiredString(input, 'repositoryName', ...NAME_REQUIRED),
@@ -104,6 +105,7 @@ export class RepositoryOperations {
     },
     TagResource: {
       resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
+      conditions: (input) => requestTagConditions(optionalStringMap(input, 'tags')),
       run: async (input, caller) => {
         await callUnary(this.metadata, this.metadata.tagResource, { resourceArn: optionalString(input, 'resourceArn'), tags: optionalStringMap(input, 'tags'), actorArn: caller.arn });
         // This replica's next decision about the repository sees the new tags at once.
@@ -113,6 +115,10 @@ export class RepositoryOperations {
     },
     UntagResource: {
       resources: async (input) => [optionalString(input, 'resourceArn') || '*'],
+      conditions: (input): Record<string, string[]> => {
+        const keys = optionalStringList(input, 'tagKeys');
+        return keys.length > 0 ? { 'aws:TagKeys': keys } : {};
+      },
       run: async (input, caller) => {
         await callUnary(this.metadata, this.metadata.untagResource, { resourceArn: optionalString(input, 'resourceArn'), tagKeys: optionalStringList(input, 'tagKeys'), actorArn: caller.arn });
         this.upstreams.resourceTags.forget(optionalString(input, 'resourceArn'));
@@ -145,4 +151,14 @@ function repositoryMetadataJson(r: metadata.RepositoryMetadata) {
     Arn: r.arn,
     kmsKeyId: r.kmsKeyId || undefined,
   };
+}
+
+/**
+ * `aws:RequestTag/<key>` and `aws:TagKeys` for a request that sets tags, so a policy can require or
+ * forbid tags (IAM User Guide, "Controlling access during AWS requests").
+ */
+export function requestTagConditions(tags: Record<string, string>): Record<string, string[]> {
+  const keys = Object.keys(tags);
+  if (keys.length === 0) return {};
+  return { 'aws:TagKeys': keys, ...Object.fromEntries(keys.map((k) => [`aws:RequestTag/${k}`, [tags[k]!]])) };
 }
