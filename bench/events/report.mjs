@@ -115,7 +115,6 @@ export function renderReport({ results: r, machine: m, scale, quick, only }) {
   // ------------------------------------------------------------------ verdicts
   L.push('## Verdicts', '');
   if (ok(tp)) {
-    const commit = rawKafka?.offsetCommit;
     L.push(
       `- **Goal 1a (≥ ${n0(GOAL_RATE)} events/s outbox → audit store): ${tpMet ? 'met' : 'NOT met'}.** The product path moved ${rate(tp.endToEndRate)} end to end (the audit consumer sustained ${rate(tp.ingestSustained)}); ${tpMet ? `${rate(tp.endToEndRate - GOAL_RATE)} of margin.` : `the gap is ${rate(GOAL_RATE - tp.endToEndRate)} (${x(GOAL_RATE / tp.endToEndRate)}).`} ` +
         (tp.commitRate > 1.5 * tp.endToEndRate && tp.publishRate > 1.5 * tp.endToEndRate

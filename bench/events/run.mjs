@@ -17,7 +17,7 @@
 // (rewrite RESULTS.md from results.json), --only=g1|g2 (one goal; writes RESULTS.partial.md and
 // results.partial.json, never RESULTS.md), --no-wait (do not wait for other benchmarks to finish).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
