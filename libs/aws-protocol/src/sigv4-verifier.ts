@@ -274,7 +274,8 @@ function decode(component: string): string {
   }
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
+/** String equality whose time does not depend on where the strings differ (secrets, signatures, tokens). */
+export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);

@@ -1,4 +1,5 @@
 import type { ServerChannel } from 'ssh2';
+import { normalizeAddress } from '@cairn/runtime';
 
 /**
  * How many holders each key (an IAM user, a source address) has at once, each bounded by
@@ -84,8 +85,7 @@ export function observeChannelData(channel: ServerChannel, onData: () => void): 
 
 /** The source address as one key whatever the socket family (IPv4-mapped IPv6 is IPv4). */
 export function addressKey(remoteAddress: string | undefined): string {
-  if (!remoteAddress) return 'unknown';
-  return remoteAddress.startsWith('::ffff:') && remoteAddress.includes('.') ? remoteAddress.slice(7) : remoteAddress;
+  return remoteAddress ? normalizeAddress(remoteAddress) : 'unknown';
 }
 
 /** 600 → "10 min", 21600 → "6 h", 45 → "45 s". */

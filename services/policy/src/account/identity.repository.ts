@@ -88,6 +88,22 @@ export class IdentityRepository {
     return user;
   }
 
+  /** The groups a user belongs to, by name. */
+  groupsOf(userId: string): Promise<GroupEntity[]> {
+    return this.db.manager
+      .createQueryBuilder(GroupEntity, 'g')
+      .innerJoin(GroupMembershipEntity, 'gm', 'gm.groupId = g.groupId')
+      .where('gm.userId = :userId', { userId })
+      .orderBy('g.nameKey')
+      .getMany();
+  }
+
+  /** Whose policies apply to a user: the user, then its groups (by name). */
+  async holdersOfUser(user: UserEntity): Promise<PolicyHolder[]> {
+    const groups = await this.groupsOf(user.userId);
+    return [{ type: 'user', id: user.userId, name: user.userName, arn: user.arn }, ...groups.map((g) => ({ type: 'group' as const, id: g.groupId, name: g.groupName, arn: g.arn }))];
+  }
+
   async requireGroup(groupName: string, m: EntityManager = this.db.manager): Promise<GroupEntity> {
     const group = groupName ? await m.findOneBy(GroupEntity, { nameKey: groupName.toLowerCase() }) : null;
     if (!group) throw iamErrors.noSuchEntity(`The group with name ${groupName} cannot be found.`);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
 import {
   AwsError,
+  constantTimeEqual,
   CredentialRecord,
   expiredToken,
   gitPasswordMatches,
@@ -188,9 +188,7 @@ function signatureFailure(error: AwsError): policy.VerifySignatureResponse {
 /** Both absent, or both present and equal (compared in constant time). */
 function sameSecret(expected: string | undefined, sent: string | undefined): boolean {
   if (expected === undefined || sent === undefined) return expected === sent;
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(sent, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(expected, sent);
 }
 
 /** `host:port` → `host`; `[::1]:port` → `[::1]`. */

@@ -84,11 +84,7 @@ export class GroupsService {
 
   async listGroupsForUser(userName: string, page: PageRequest): Promise<Page<iam.Group>> {
     const user = await this.identities.requireUser(userName);
-    const groups = await this.identities.manager
-      .createQueryBuilder(GroupEntity, 'g')
-      .innerJoin(GroupMembershipEntity, 'gm', 'gm.groupId = g.groupId')
-      .where('gm.userId = :userId', { userId: user.userId })
-      .getMany();
+    const groups = await this.identities.groupsOf(user.userId);
     const listed = memoryPage(groups, (g) => `${g.nameKey} ${g.groupId}`, page);
     return { ...listed, items: listed.items.map(toGroup) };
   }

@@ -3,8 +3,6 @@ import { iam, policy } from '@cairn/contracts';
 import { Brackets, EntityManager, QueryFailedError } from 'typeorm';
 import { IdentityRepository, PolicyHolder } from '../account/identity.repository';
 import { RoleEntity } from '../roles/role.entity';
-import { GroupEntity } from '../groups/group.entity';
-import { GroupMembershipEntity } from '../groups/group-membership.entity';
 import { sessionPrincipal, toPrincipal } from '../credentials/credentials.service';
 import { checkName, checkPath, checkPathPrefix, iamErrors, likePrefix } from '../iam/iam-errors';
 import { keysetPage, memoryPage, Page } from '../iam/paging';
@@ -261,13 +259,7 @@ export class PoliciesService {
       const user = await this.identities.findUserByArn(principalArn);
       if (!user) return undefined;
       principal = toPrincipal(user, account.accountId);
-      const groups = await m
-        .createQueryBuilder(GroupEntity, 'g')
-        .innerJoin(GroupMembershipEntity, 'gm', 'gm.groupId = g.groupId')
-        .where('gm.userId = :userId', { userId: user.userId })
-        .orderBy('g.nameKey')
-        .getMany();
-      holders = [{ type: 'user', id: user.userId, name: user.userName, arn: user.arn }, ...groups.map((g) => ({ type: 'group' as const, id: g.groupId, name: g.groupName, arn: g.arn }))];
+      holders = await this.identities.holdersOfUser(user);
     }
     const policies: PrincipalPolicies['policies'] = [];
     const seen = new Set<string>();

@@ -7,7 +7,6 @@
 import { Brackets } from 'typeorm';
 import { IdentityRepository, PolicyHolder } from '../account/identity.repository';
 import { GroupEntity } from '../groups/group.entity';
-import { GroupMembershipEntity } from '../groups/group-membership.entity';
 import { RoleEntity } from '../roles/role.entity';
 import { InlinePolicyEntity } from '../policies/inline-policy.entity';
 import { ManagedPolicyEntity } from '../policies/managed-policy.entity';
@@ -57,16 +56,7 @@ export class PolicySources implements SimulationSources {
     if (type === 'user') {
       const user = await this.identities.findUserByArn(policySourceArn);
       if (!user) throw noSuch(type, name);
-      const groups = await m
-        .createQueryBuilder(GroupEntity, 'g')
-        .innerJoin(GroupMembershipEntity, 'gm', 'gm.groupId = g.groupId')
-        .where('gm.userId = :userId', { userId: user.userId })
-        .orderBy('g.nameKey')
-        .getMany();
-      const holders: PolicyHolder[] = [
-        { type, id: user.userId, name: user.userName, arn: user.arn },
-        ...groups.map((g) => ({ type: 'group' as const, id: g.groupId, name: g.groupName, arn: g.arn })),
-      ];
+      const holders = await this.identities.holdersOfUser(user);
       return {
         kind: type,
         principal: { arn: user.arn, userName: user.userName, userId: user.userId, accountId },
