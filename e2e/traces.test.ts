@@ -81,7 +81,11 @@ describe('traces', () => {
       trace = push ? spans.filter((s) => s.traceId === push.traceId) : [];
       services = new Set(trace.map((s) => s.service));
       const consumed = new Set(trace.filter((s) => s.kind === 5 && /references\.updated/.test(s.name)).map((s) => s.service)).size >= 2;
-      if ((services.has('policy') && services.has('git-storage') && consumed) || Date.now() > deadline) break;
+      // Spans are exported in batches as they end: a parent (a consumer's span) ends, and so arrives,
+      // after its children. Wait until every span's parent has arrived too.
+      const known = new Set(trace.map((s) => s.spanId));
+      const connected = trace.filter((s) => !s.parentSpanId || !known.has(s.parentSpanId)).length === 1;
+      if ((services.has('policy') && services.has('git-storage') && consumed && connected) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect([...services].sort()).toEqual(expect.arrayContaining(['git-protocol', 'git-storage', 'policy']));
