@@ -27,14 +27,25 @@ export interface ServiceEntry {
 
 const ROOT = resolve(__dirname, '../..');
 
+/**
+ * A free port below the kernel's ephemeral range (ip_local_port_range starts at 32768 by default).
+ * A port the OS handed out (listen on 0) can be handed out again to one of the stack's own
+ * services, which bind port 0 while the stack starts, before git-protocol binds the chosen port:
+ * that race once failed a start with EADDRINUSE. Ports below the range are never handed out so.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((res) => {
     const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
   });
 }
 
