@@ -1,7 +1,7 @@
 import { Counter, Histogram } from 'prom-client';
-import { inSpanFrom, serviceMetrics } from '@cairn/runtime';
-import type { EventHandler, EventLog, SubscribeOptions, Subscription } from './event-log';
-import type { EventEnvelope } from './event-map';
+import { inSpanFrom, inSpanLinked, serviceMetrics } from '@cairn/runtime';
+import type { BatchSubscribeOptions, EventBatchHandler, EventHandler, EventLog, SubscribeOptions, Subscription } from './event-log';
+import type { AnyEventEnvelope, EventEnvelope } from './event-map';
 
 const published = new Counter({
   name: 'cairn_events_published_total',
@@ -26,9 +26,9 @@ const lag = new Histogram({
 });
 
 /**
- * The event log, measured and traced: each handling is a span in the trace of the change. Measured:
- * events published, events handled per consumer group (failures are
- * retried by the log, so a growing `failed` count is a consumer stuck on an event), and the lag
+ * The event log, measured and traced: each handling is a span in the trace of the change (a batch's
+ * handling, a span linked to each of its changes' traces). Measured: events published, events
+ * handled per consumer group (failures are retried by the log, so a growing `failed` count is a consumer stuck on an event), and the lag
  * from the change to its handling, which is what an operator means by consumer lag and reads the
  * same for Kafka and the Postgres log.
  */
@@ -45,16 +45,21 @@ export class MeasuredEventLog implements EventLog {
     return this.inner.subscribe(
       groupId,
       async (event) => {
-        try {
-          // The handling continues the trace of the request that made the change.
-          await inSpanFrom(event.traceparent, `${groupId} ${event.type}`, { 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id }, () => handler(event));
-        } catch (error) {
-          handled.inc({ group: groupId, type: event.type, outcome: 'failed' });
-          throw error;
-        }
-        handled.inc({ group: groupId, type: event.type, outcome: 'ok' });
-        const occurredAt = Date.parse(event.occurredAt);
-        if (Number.isFinite(occurredAt)) lag.observe({ group: groupId }, Math.max(0, (Date.now() - occurredAt) / 1000));
+        // The handling continues the trace of the request that made the change.
+        const attributes = { 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id };
+        await measured(groupId, [event], () => inSpanFrom(event.traceparent, `${groupId} ${event.type}`, attributes, () => handler(event)));
+      },
+      options,
+    );
+  }
+
+  subscribeBatches(groupId: string, handler: EventBatchHandler, options?: BatchSubscribeOptions): Promise<Subscription> {
+    return this.inner.subscribeBatches(
+      groupId,
+      async (events) => {
+        const attributes = { 'messaging.consumer.group.name': groupId, 'messaging.batch.message_count': events.length };
+        const traceparents = events.map((event) => event.traceparent);
+        await measured(groupId, events, () => inSpanLinked(traceparents, `${groupId} batch`, attributes, () => handler(events)));
       },
       options,
     );
@@ -62,5 +67,21 @@ export class MeasuredEventLog implements EventLog {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+}
+
+/** Runs one handling of `events` and counts it: each event handled (or failed), and its lag. */
+async function measured(groupId: string, events: readonly AnyEventEnvelope[], handle: () => Promise<void>): Promise<void> {
+  try {
+    await handle();
+  } catch (error) {
+    for (const event of events) handled.inc({ group: groupId, type: event.type, outcome: 'failed' });
+    throw error;
+  }
+  const now = Date.now();
+  for (const event of events) {
+    handled.inc({ group: groupId, type: event.type, outcome: 'ok' });
+    const occurredAt = Date.parse(event.occurredAt);
+    if (Number.isFinite(occurredAt)) lag.observe({ group: groupId }, Math.max(0, (now - occurredAt) / 1000));
   }
 }

@@ -32,7 +32,7 @@ describe('handleWithRetry', () => {
       async () => {
         if (++calls < 4) throw new Error('not yet');
       },
-      event,
+      [event],
       { isStopped: () => false, pause: async (ms) => void pauses.push(ms), backoff: { initialMs: 10, maxMs: 25 }, logger: silent, groupId: 'g' },
     );
     expect(handled).toBe(true);
@@ -45,7 +45,7 @@ describe('handleWithRetry', () => {
       async () => {
         throw new Error('down');
       },
-      event,
+      [event],
       { isStopped: () => stopped, pause: async () => void (stopped = true), backoff: { initialMs: 1, maxMs: 1 }, logger: silent, groupId: 'g' },
     );
     expect(handled).toBe(false);

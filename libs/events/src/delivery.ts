@@ -1,4 +1,4 @@
-import { errorMessage, nextBackoff, type Backoff, type EventHandler, type EventsLogger } from './event-log';
+import { errorMessage, nextBackoff, type Backoff, type EventBatchHandler, type EventHandler, type EventsLogger } from './event-log';
 import type { AnyEventEnvelope } from './event-map';
 
 /**
@@ -41,22 +41,23 @@ export interface RetryContext {
 }
 
 /**
- * Calls the handler until it resolves. Returns false, without handling, when the subscription
- * stops first: the caller then must not commit the event's position.
+ * Calls the handler with the events until it resolves. Returns false, without handling, when the
+ * subscription stops first: the caller then must not commit the events' position.
  */
-export async function handleWithRetry(handler: EventHandler, event: AnyEventEnvelope, ctx: RetryContext): Promise<boolean> {
+export async function handleWithRetry(handler: EventBatchHandler, events: readonly AnyEventEnvelope[], ctx: RetryContext): Promise<boolean> {
   let wait = 0;
   for (let attempt = 1; ; attempt++) {
     if (ctx.isStopped()) return false;
     try {
-      await handler(event);
+      await handler(events);
       return true;
     } catch (error) {
       wait = nextBackoff(wait, ctx.backoff);
       ctx.logger.warn('event handler failed; retrying', {
         groupId: ctx.groupId,
-        eventId: event.id,
-        eventType: event.type,
+        eventId: events[0]?.id,
+        eventType: events[0]?.type,
+        ...(events.length > 1 ? { events: events.length } : {}),
         attempt,
         retryInMs: wait,
         error: errorMessage(error),
@@ -64,4 +65,11 @@ export async function handleWithRetry(handler: EventHandler, event: AnyEventEnve
       await ctx.pause(wait);
     }
   }
+}
+
+/** A per-event handler as a batch handler of batches of one (subscribe() delivers one event at a time). */
+export function oneAtATime(handler: EventHandler): EventBatchHandler {
+  return async (events) => {
+    for (const event of events) await handler(event);
+  };
 }

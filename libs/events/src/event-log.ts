@@ -3,6 +3,14 @@ import type { AnyEventEnvelope, EventEnvelope } from './event-map';
 /** Called once per event, in log order per partition (Kafka) or for the whole log (Postgres). */
 export type EventHandler = (event: AnyEventEnvelope) => Promise<void>;
 
+/**
+ * Called with consecutive events of one partition (Kafka) or of the log (Postgres), in log order,
+ * at most `maxEvents` at a time. The position moves past them only when it resolves; when it throws,
+ * the same events (or, after a rebalance, a prefix of them again) come back, so it must be
+ * idempotent by event id for every event of the batch, not only the first.
+ */
+export type EventBatchHandler = (events: readonly AnyEventEnvelope[]) => Promise<void>;
+
 export interface SubscribeOptions {
   /**
    * Where a group with no committed position starts: the oldest retained event (true) or the events
@@ -11,6 +19,14 @@ export interface SubscribeOptions {
    */
   fromBeginning?: boolean;
 }
+
+export interface BatchSubscribeOptions extends SubscribeOptions {
+  /** The most events one handler call gets (default 500). */
+  maxEvents?: number;
+}
+
+/** subscribeBatches' default batch size. */
+export const DEFAULT_MAX_BATCH_EVENTS = 500;
 
 export interface Subscription {
   /** Stops after the handler call in progress; its event is redelivered if it had not resolved. */
@@ -30,6 +46,11 @@ export interface EventLog {
   /** Appends the events in the given order; per repository, that order is what consumers see. */
   publish(events: readonly EventEnvelope[]): Promise<void>;
   subscribe(groupId: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Like subscribe, for a consumer that stores events in bulk: one handler call (one transaction,
+   * say) for many events, instead of one per event.
+   */
+  subscribeBatches(groupId: string, handler: EventBatchHandler, options?: BatchSubscribeOptions): Promise<Subscription>;
   /** Stops every subscription and releases connections. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { OUTBOX_ENTITIES } from './outbox.entity';
 
 export * from './event-map';
 export * from './event-log';
-export { appendToOutbox, envelopeOf, OutboxEntry, OUTBOX_ENTITIES } from './outbox.entity';
+export { appendAllToOutbox, appendToOutbox, envelopeOf, OutboxEntry, OUTBOX_ENTITIES, type OutboxEvent } from './outbox.entity';
 export { idempotentHandler, markProcessed, ProcessedEvent, INBOX_ENTITIES } from './inbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { KafkaEventLog, DEFAULT_EVENTS_TOPIC, type KafkaEventLogOptions } from './kafka-event-log';

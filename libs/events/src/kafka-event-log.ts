@@ -1,11 +1,14 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
-import { Wakeup, handleWithRetry } from './delivery';
+import { Wakeup, handleWithRetry, oneAtATime } from './delivery';
 import {
   consoleEventsLogger,
   DEFAULT_BACKOFF,
+  DEFAULT_MAX_BATCH_EVENTS,
   errorMessage,
   nextBackoff,
   type Backoff,
+  type BatchSubscribeOptions,
+  type EventBatchHandler,
   type EventHandler,
   type EventLog,
   type EventsLogger,
@@ -78,12 +81,20 @@ export class KafkaEventLog implements EventLog {
     });
   }
 
-  async subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+  subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+    return this.startSubscription(groupId, oneAtATime(handler), 1, options);
+  }
+
+  subscribeBatches(groupId: string, handler: EventBatchHandler, options: BatchSubscribeOptions = {}): Promise<Subscription> {
+    return this.startSubscription(groupId, handler, Math.max(1, options.maxEvents ?? DEFAULT_MAX_BATCH_EVENTS), options);
+  }
+
+  private async startSubscription(groupId: string, handler: EventBatchHandler, maxEvents: number, options: SubscribeOptions): Promise<Subscription> {
     await this.ensureTopic();
     const fromBeginning = options.fromBeginning ?? false;
     const startAt = await this.newGroupStart(groupId, fromBeginning);
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
-    const subscription = new KafkaSubscription(consumer, groupId, handler, this.backoff, this.logger, () => this.subscriptions.delete(subscription));
+    const subscription = new KafkaSubscription(consumer, groupId, handler, maxEvents, this.backoff, this.logger, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     try {
       await subscription.start(this.topic, fromBeginning, startAt, this.options.joinTimeoutMs ?? 60_000);
@@ -175,7 +186,9 @@ class KafkaSubscription implements Subscription {
   constructor(
     private readonly consumer: Consumer,
     private readonly groupId: string,
-    private readonly handler: EventHandler,
+    private readonly handler: EventBatchHandler,
+    /** The most events one handler call gets: 1 for subscribe(). */
+    private readonly maxEvents: number,
     private readonly backoff: Backoff,
     private readonly logger: EventsLogger,
     private readonly onStopped: () => void,
@@ -213,11 +226,11 @@ class KafkaSubscription implements Subscription {
   }
 
   /**
-   * Handles a fetched batch in order, one event at a time, and commits the position after every
-   * COMMIT_EVERY events (or COMMIT_INTERVAL_MS) and at the end of the batch, not after each event:
-   * an offset commit costs a round trip to the group coordinator (milliseconds), which capped a
-   * consumer at ~150 events/s. A crash redelivers at most the events since the last commit, which
-   * idempotent consumers drop (at least once, as before).
+   * Handles a fetched batch in order, up to maxEvents per handler call, and commits the position
+   * after every COMMIT_EVERY events (or COMMIT_INTERVAL_MS) and at the end of the batch, not after
+   * each call: an offset commit costs a round trip to the group coordinator (milliseconds), which
+   * capped a one-event-at-a-time consumer at ~150 events/s. A crash redelivers at most the events
+   * since the last commit, which idempotent consumers drop (at least once, as before).
    */
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
@@ -232,13 +245,16 @@ class KafkaSubscription implements Subscription {
       lastCommit = Date.now();
     };
     try {
-      for (const message of batch.messages) {
+      for (let next = 0; next < batch.messages.length; ) {
         if (this.stopped || !isRunning() || isStale()) break;
-        // Stopped before the handler succeeded: leave the position, so the event comes again.
-        if (!(await this.onMessage(partition, message, heartbeat))) break;
-        resolveOffset(message.offset);
-        pending = message.offset;
-        handledSinceCommit += 1;
+        const messages = batch.messages.slice(next, next + this.maxEvents);
+        // Stopped before the handler succeeded: leave the position, so the events come again.
+        if (!(await this.onMessages(partition, messages, heartbeat))) break;
+        const last = messages[messages.length - 1].offset;
+        resolveOffset(last);
+        pending = last;
+        next += messages.length;
+        handledSinceCommit += messages.length;
         if (handledSinceCommit >= COMMIT_EVERY || Date.now() - lastCommit >= COMMIT_INTERVAL_MS) {
           await commit();
           await heartbeat();
@@ -249,18 +265,20 @@ class KafkaSubscription implements Subscription {
     }
   }
 
-  /** True when the message was handled (or skipped as not an event); false when stopped first. */
-  private async onMessage(partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<boolean> {
+  /** True when the messages were handled (records that are not events skipped); false when stopped first. */
+  private async onMessages(partition: number, messages: readonly KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
     if (this.stopped) return false;
     const { groupId, logger } = this;
-    let event: AnyEventEnvelope | undefined;
-    try {
-      event = parseEnvelope(message.value ?? '');
-    } catch (error) {
-      logger.warn('kafka event log: skipping a record that is not a known event', { groupId, partition, offset: message.offset, error: errorMessage(error) });
-      return true;
+    const events: AnyEventEnvelope[] = [];
+    for (const message of messages) {
+      try {
+        events.push(parseEnvelope(message.value ?? ''));
+      } catch (error) {
+        logger.warn('kafka event log: skipping a record that is not a known event', { groupId, partition, offset: message.offset, error: errorMessage(error) });
+      }
     }
-    return handleWithRetry(this.handler, event, {
+    if (events.length === 0) return true;
+    return handleWithRetry(this.handler, events, {
       isStopped: () => this.stopped,
       pause: async (ms) => {
         await heartbeat().catch(() => undefined);

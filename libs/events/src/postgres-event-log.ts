@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { escapeLiteral, Pool } from 'pg';
-import { Wakeup, handleWithRetry } from './delivery';
+import { Wakeup, handleWithRetry, oneAtATime } from './delivery';
 import {
   consoleEventsLogger,
   DEFAULT_BACKOFF,
+  DEFAULT_MAX_BATCH_EVENTS,
   errorMessage,
   nextBackoff,
   type Backoff,
+  type BatchSubscribeOptions,
+  type EventBatchHandler,
   type EventHandler,
   type EventLog,
   type EventsLogger,
@@ -114,7 +117,15 @@ export class PostgresEventLog implements EventLog {
     for (const subscription of this.subscriptions) subscription.wake();
   }
 
-  async subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+  subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+    return this.startSubscription(groupId, oneAtATime(handler), 1, options);
+  }
+
+  subscribeBatches(groupId: string, handler: EventBatchHandler, options: BatchSubscribeOptions = {}): Promise<Subscription> {
+    return this.startSubscription(groupId, handler, Math.max(1, options.maxEvents ?? DEFAULT_MAX_BATCH_EVENTS), options);
+  }
+
+  private async startSubscription(groupId: string, handler: EventBatchHandler, maxEvents: number, options: SubscribeOptions): Promise<Subscription> {
     await this.ensureSchema();
     const start = options.fromBeginning ? '0' : '(SELECT coalesce(max(seq), 0) FROM event_log)';
     await this.pool.query(
@@ -122,7 +133,9 @@ export class PostgresEventLog implements EventLog {
     );
     const subscription = new PostgresSubscription(this.pool, groupId, handler, {
       pollIntervalMs: this.pollIntervalMs,
-      batchSize: this.batchSize,
+      // A batch handler gets its whole batch from one read.
+      batchSize: Math.max(this.batchSize, maxEvents),
+      maxEvents,
       leaseMs: this.leaseMs,
       backoff: this.backoff,
       logger: this.logger,
@@ -165,7 +178,10 @@ export class PostgresEventLog implements EventLog {
 
 interface SubscriptionSettings {
   pollIntervalMs: number;
+  /** Events read per query. */
   batchSize: number;
+  /** Events per handler call (1 for subscribe()). */
+  maxEvents: number;
   leaseMs: number;
   backoff: Backoff;
   logger: EventsLogger;
@@ -182,7 +198,7 @@ class PostgresSubscription implements Subscription {
   constructor(
     private readonly pool: Pool,
     private readonly groupId: string,
-    private readonly handler: EventHandler,
+    private readonly handler: EventBatchHandler,
     private readonly settings: SubscriptionSettings,
   ) {
     this.group = escapeLiteral(groupId);
@@ -224,7 +240,7 @@ class PostgresSubscription implements Subscription {
 
   /** Returns how many events it handled; 0 when there were none or another member holds the group. */
   private async deliverBatch(): Promise<number> {
-    const { batchSize, leaseMs, backoff, logger } = this.settings;
+    const { batchSize, maxEvents, leaseMs, backoff, logger } = this.settings;
     const claim = await this.pool.query<{ last_seq: string }>(
       `UPDATE event_log_offsets SET owner = '${this.owner}', lease_until = now() + interval '${integer(leaseMs)} milliseconds'
        WHERE group_id = ${this.group} AND (owner IS NULL OR owner = '${this.owner}' OR lease_until < now())
@@ -236,24 +252,28 @@ class PostgresSubscription implements Subscription {
        WHERE seq > ${integer(claim.rows[0].last_seq)} ORDER BY seq LIMIT ${integer(batchSize)}`,
     );
     let delivered = 0;
-    for (const row of rows.rows) {
-      const event = toEnvelope(row);
-      if (event) {
-        const context = { isStopped: () => this.stopped, pause: (ms: number) => this.wakeup.wait(ms), backoff, logger, groupId: this.groupId };
-        if (!(await handleWithRetry(this.handler, event, context))) break;
-      } else {
-        logger.warn('postgres event log: skipping a record of unknown type', { groupId: this.groupId, seq: row.seq, type: row.type });
+    const context = { isStopped: () => this.stopped, pause: (ms: number) => this.wakeup.wait(ms), backoff, logger, groupId: this.groupId };
+    for (let next = 0; next < rows.rows.length; ) {
+      const chunk = rows.rows.slice(next, next + maxEvents);
+      const events: AnyEventEnvelope[] = [];
+      for (const row of chunk) {
+        const event = toEnvelope(row);
+        if (event) events.push(event);
+        else logger.warn('postgres event log: skipping a record of unknown type', { groupId: this.groupId, seq: row.seq, type: row.type });
       }
+      if (events.length > 0 && !(await handleWithRetry(this.handler, events, context))) break;
+      const last = chunk[chunk.length - 1].seq;
       const committed = await this.pool.query(
         `UPDATE event_log_offsets
-         SET last_seq = ${integer(row.seq)}, lease_until = now() + interval '${integer(leaseMs)} milliseconds', updated_at = now()
+         SET last_seq = ${integer(last)}, lease_until = now() + interval '${integer(leaseMs)} milliseconds', updated_at = now()
          WHERE group_id = ${this.group} AND owner = '${this.owner}'`,
       );
       if (committed.rowCount === 0) {
-        logger.warn('postgres event log: lost the group lease; another member goes on', { groupId: this.groupId, seq: row.seq });
+        logger.warn('postgres event log: lost the group lease; another member goes on', { groupId: this.groupId, seq: last });
         break;
       }
-      delivered++;
+      next += chunk.length;
+      delivered += chunk.length;
     }
     return delivered;
   }

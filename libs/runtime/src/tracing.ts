@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Link, type Span } from '@opentelemetry/api';
 
 /**
  * Trace context across Cairn's own hops. gRPC calls and HTTP requests carry it by themselves (the
@@ -21,17 +21,36 @@ export function currentTraceparent(): string | undefined {
  */
 export function inSpanFrom<T>(traceparent: string | undefined, name: string, attributes: Record<string, string>, work: () => Promise<T>): Promise<T> {
   const parent = traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
-  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
-    try {
-      return await work();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent, (span) => runInSpan(span, work));
+}
+
+/** Links kept per batch span: enough to find the changes, bounded so a big batch stays cheap. */
+const MAX_LINKS = 128;
+
+/**
+ * Runs `work` in a span of its own that links to the trace of each change in a batch (a consumer
+ * storing many events in one transaction belongs to all of their traces, and to none as a child).
+ */
+export function inSpanLinked<T>(traceparents: readonly (string | undefined)[], name: string, attributes: Record<string, string | number>, work: () => Promise<T>): Promise<T> {
+  const links: Link[] = [];
+  for (const traceparent of traceparents) {
+    if (!traceparent || links.length >= MAX_LINKS) continue;
+    const linked = trace.getSpanContext(propagation.extract(context.active(), { traceparent }));
+    if (linked) links.push({ context: linked });
+  }
+  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes, links, root: true }, (span) => runInSpan(span, work));
+}
+
+async function runInSpan<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 type Shutdown = () => Promise<void>;

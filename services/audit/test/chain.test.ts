@@ -70,6 +70,42 @@ describe('appending', () => {
     expect(await verifier.verify()).toMatchObject({ ok: true, checked: 60, lastSequence: 60 });
   });
 
+  it('appends a batch in one call: in order, linked, duplicates within it and already stored dropped', async () => {
+    const { db, repository, verifier } = await chainOf(0);
+    const stored = auditRecord({ eventName: 'StoredBefore' });
+    expect(await repository.append(stored, { eventId: randomUUID(), eventTime: new Date() })).toBe(1);
+    const batch = Array.from({ length: 1_500 }, (_, i) => auditRecord({ eventName: `Batch${i}` }));
+    const entries = [...batch.slice(0, 10), structuredClone(stored), structuredClone(batch[3]), ...batch.slice(10)].map((record) => ({
+      record,
+      fallback: { eventId: randomUUID(), eventTime: new Date() },
+    }));
+    const sequences = await repository.appendMany(entries);
+    // 1,500 new records after record 1; the re-sent stored record and the in-batch repeat get none.
+    expect(sequences.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
+    expect(sequences.slice(10, 12)).toEqual([undefined, undefined]);
+    expect(sequences.slice(12)).toEqual(Array.from({ length: 1_490 }, (_, i) => i + 12));
+    const names = (await db.query('SELECT event_name FROM audit_records ORDER BY sequence')) as { event_name: string }[];
+    expect(names.map((r) => r.event_name)).toEqual(['StoredBefore', ...batch.map((r) => r.eventName)]);
+    expect(await verifier.verify()).toMatchObject({ ok: true, checked: 1_501, lastSequence: 1_501 });
+    // Appending after a batch continues the same chain.
+    expect(await repository.append(auditRecord(), { eventId: randomUUID(), eventTime: new Date() })).toBe(1_502);
+    expect(await verifier.verify()).toMatchObject({ ok: true, lastSequence: 1_502 });
+  });
+
+  it('keeps one chain when batches and single appends race', async () => {
+    const { repository, verifier } = await chainOf(0);
+    const records = Array.from({ length: 300 }, (_, i) => auditRecord({ eventName: `Race${i}` }));
+    const entry = (record: (typeof records)[number]) => ({ record: structuredClone(record), fallback: { eventId: randomUUID(), eventTime: new Date() } });
+    const calls = [
+      repository.appendMany(records.slice(0, 150).map(entry)),
+      repository.appendMany(records.slice(100, 300).map(entry)),
+      ...records.slice(50, 80).map((r) => repository.append(structuredClone(r), { eventId: randomUUID(), eventTime: new Date() })),
+    ];
+    const sequences = (await Promise.all(calls)).flat().filter((s) => s !== undefined).sort((a, b) => a - b);
+    expect(sequences).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(await verifier.verify()).toMatchObject({ ok: true, checked: 300, lastSequence: 300 });
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of stored records', async () => {
     const { db } = await chainOf(2);
     await expect(db.query(`UPDATE audit_records SET event_name = 'x' WHERE sequence = 1`)).rejects.toThrow(/append-only/);

@@ -61,6 +61,20 @@ export interface LookupQuery {
   limit: number;
 }
 
+/** When a record lacks its own eventID or eventTime, the event's. */
+export interface RecordFallback {
+  eventId: string;
+  eventTime: Date;
+}
+
+export interface AppendEntry {
+  record: AuditRecord;
+  fallback: RecordFallback;
+}
+
+// 14 parameters a row; PostgreSQL allows 65,535 a statement.
+const ROWS_PER_INSERT = 1_000;
+
 const COLUMNS = `sequence, event_id, event_time, event_name, event_source, username, principal_arn, access_key_id,
   read_only, resource_types, resource_names, record, prev_hash, hash`;
 
@@ -96,26 +110,52 @@ export class AuditRepository {
 
   /**
    * Appends a record at the head of the chain, unless a record with its eventID is stored already.
-   * Returns the new sequence number, or undefined for a duplicate. The chain row is locked for
-   * the transaction, so appends are one at a time and each links to the one before.
+   * Returns the new sequence number, or undefined for a duplicate.
    */
-  append(record: AuditRecord, fallback: { eventId: string; eventTime: Date }): Promise<number | undefined> {
-    const json = canonicalJson(record);
-    const fields = recordFields(record);
+  async append(record: AuditRecord, fallback: RecordFallback): Promise<number | undefined> {
+    const [sequence] = await this.appendMany([{ record, fallback }]);
+    return sequence;
+  }
+
+  /**
+   * Appends records at the head of the chain in the given order, in one transaction, skipping each
+   * one whose eventID is stored already (or came earlier in the same call). Returns each entry's new
+   * sequence number, undefined for a duplicate. The chain row is locked for the transaction, so
+   * appends are one call at a time and each record links to the one before; every insert happens
+   * under that lock, so the duplicates found before inserting are all there are.
+   */
+  appendMany(entries: readonly AppendEntry[]): Promise<(number | undefined)[]> {
+    const rows = entries.map(({ record, fallback }) => {
+      const fields = recordFields(record);
+      return {
+        json: canonicalJson(record),
+        fields,
+        eventId: fields.eventId ?? fallback.eventId,
+        // Milliseconds only, so page tokens and exports (JS dates) carry the stored time exactly.
+        eventTime: new Date((fields.eventTime ?? fallback.eventTime).getTime()),
+      };
+    });
+    if (rows.length === 0) return Promise.resolve([]);
     return this.db.transaction(async (m) => {
       const head = await this.lockedState(m);
-      const sequence = head.headSequence + 1;
-      const hash = chainHash(head.headHash, json, sequence);
-      const inserted = (await m.query(
-        `INSERT INTO audit_records (sequence, event_id, event_time, event_name, event_source, username, principal_arn, access_key_id,
-           read_only, resource_types, resource_names, record, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (event_id) DO NOTHING RETURNING sequence`,
-        [
+      const stored = (await m.query('SELECT event_id FROM audit_records WHERE event_id = ANY($1::text[])', [rows.map((r) => r.eventId)])) as { event_id: string }[];
+      const seen = new Set(stored.map((r) => r.event_id));
+      const sequences: (number | undefined)[] = [];
+      const values: unknown[][] = [];
+      let { headSequence: sequence, headHash: prevHash } = head;
+      for (const row of rows) {
+        if (seen.has(row.eventId)) {
+          sequences.push(undefined);
+          continue;
+        }
+        seen.add(row.eventId);
+        sequence += 1;
+        const hash = chainHash(prevHash, row.json, sequence);
+        const { fields } = row;
+        values.push([
           sequence,
-          fields.eventId ?? fallback.eventId,
-          // Milliseconds only, so page tokens and exports (JS dates) carry the stored time exactly.
-          new Date((fields.eventTime ?? fallback.eventTime).getTime()),
+          row.eventId,
+          row.eventTime,
           fields.eventName,
           fields.eventSource,
           fields.username,
@@ -124,14 +164,21 @@ export class AuditRepository {
           fields.readOnly,
           fields.resourceTypes,
           fields.resourceNames,
-          json,
-          head.headHash,
+          row.json,
+          prevHash,
           hash,
-        ],
-      )) as unknown[];
-      if (inserted.length === 0) return undefined;
-      await m.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [sequence, hash]);
-      return sequence;
+        ]);
+        sequences.push(sequence);
+        prevHash = hash;
+      }
+      if (values.length === 0) return sequences;
+      for (let start = 0; start < values.length; start += ROWS_PER_INSERT) {
+        const chunk = values.slice(start, start + ROWS_PER_INSERT);
+        const placeholders = chunk.map((row, i) => `(${row.map((_, j) => `$${i * row.length + j + 1}`).join(', ')})`);
+        await m.query(`INSERT INTO audit_records (${COLUMNS}) VALUES ${placeholders.join(', ')}`, chunk.flat());
+      }
+      await m.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [sequence, prevHash]);
+      return sequences;
     });
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { AnyEventEnvelope, EventLog, Subscription } from '@cairn/events';
 import { Logger } from '@cairn/runtime';
-import { AuditRepository } from '../chain/audit.repository';
+import { AuditRepository, type AppendEntry } from '../chain/audit.repository';
 
 export const EVENT_LOG = Symbol('EVENT_LOG');
 
@@ -9,8 +9,10 @@ export const EVENT_LOG = Symbol('EVENT_LOG');
 export const INGEST_GROUP = 'audit.store';
 
 /**
- * Appends every `audit.recorded` event's record to the chain. Idempotent by the record's eventID
- * (a unique column), so a redelivery, or a producer that published a record twice, adds nothing.
+ * Appends every `audit.recorded` event's record to the chain, a fetched batch in one transaction
+ * (one chain lock and one multi-row insert for up to 500 records, where one transaction per record
+ * capped ingestion near 1,100 records/s). Idempotent by the record's eventID (a unique column), so a
+ * redelivery, or a producer that published a record twice, adds nothing.
  */
 @Injectable()
 export class AuditIngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,22 +25,26 @@ export class AuditIngestConsumer implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.eventLog.subscribe(INGEST_GROUP, (event) => this.handle(event), { fromBeginning: true });
+    this.subscription = await this.eventLog.subscribeBatches(INGEST_GROUP, (events) => this.handle(events), { fromBeginning: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.subscription?.stop();
   }
 
-  async handle(event: AnyEventEnvelope): Promise<void> {
-    if (event.type !== 'audit.recorded') return;
-    const record = event.payload.record as unknown;
-    // No retry could ever store it; throwing would stall the group behind it forever.
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      this.logger.error('audit.recorded event without a record object; skipped', { eventId: event.id, source: event.source });
-      return;
+  async handle(events: readonly AnyEventEnvelope[]): Promise<void> {
+    const entries: AppendEntry[] = [];
+    for (const event of events) {
+      if (event.type !== 'audit.recorded') continue;
+      const record = event.payload.record as unknown;
+      // No retry could ever store it; throwing would stall the group behind it forever.
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        this.logger.error('audit.recorded event without a record object; skipped', { eventId: event.id, source: event.source });
+        continue;
+      }
+      const occurredAt = new Date(event.occurredAt);
+      entries.push({ record: event.payload.record, fallback: { eventId: event.id, eventTime: Number.isNaN(occurredAt.getTime()) ? new Date() : occurredAt } });
     }
-    const occurredAt = new Date(event.occurredAt);
-    await this.repository.append(event.payload.record, { eventId: event.id, eventTime: Number.isNaN(occurredAt.getTime()) ? new Date() : occurredAt });
+    await this.repository.appendMany(entries);
   }
 }
