@@ -81,6 +81,8 @@ describe('metrics', () => {
     ['cairn_repository_pulls_total', { repository: 'observed' }, 1],
     // The merge moved main through the API: a reference update that was not a push.
     ['cairn_repository_reference_updates_total', { repository: 'observed' }, 4],
+    // first, feature and other; the fast-forward merge added none.
+    ['cairn_repository_commits_total', { repository: 'observed' }, 3],
     ['cairn_pull_requests_created_total', { repository: 'observed' }, 2],
     ['cairn_pull_requests_merged_total', { repository: 'observed' }, 1],
     ['cairn_pull_requests_closed_total', { repository: 'observed' }, 1],
@@ -120,6 +122,8 @@ describe('metrics', () => {
     const text = await eventually('metrics', PLATFORM);
     expect(sample(text, 'cairn_repository_pushed_bytes_total', { repository: 'observed' })).toBeGreaterThan(100);
     expect(sample(text, 'cairn_repository_pulled_bytes_total', { repository: 'observed' })).toBeGreaterThan(100);
+    // Three commits, three trees, three blobs: a few hundred bytes of loose objects (KiB granularity).
+    expect(sample(text, 'cairn_repository_size_bytes', { repository: 'observed' })).toBeGreaterThanOrEqual(1024);
     expect(sample(text, 'cairn_event_consumer_lag_seconds_count', { group: 'metrics.platform' })).toBeGreaterThan(0);
   }, 180_000);
 

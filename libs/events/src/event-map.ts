@@ -44,6 +44,10 @@ export interface EventMap {
     accountId: string;
     actorArn: string;
     updates: { ref: string; oldId: string; newId: string }[];
+    /** Commits new to the repository (reachable from the new tips, from no ref before), when storage could count them. */
+    commits?: number;
+    /** The repository's size on disk after the change, in bytes, when storage could read it. */
+    repositorySizeBytes?: number;
   };
   /** A request that was audited (allowed or denied): one CloudTrail record. */
   'audit.recorded': {

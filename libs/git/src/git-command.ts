@@ -28,7 +28,7 @@ const ALLOWED_FLAGS: Record<string, readonly string[]> = {
   // Content reads for the API: tree comparisons by object id (-M: renames, for file history),
   // file history with its path on stdin.
   'diff-tree': ['-r', '-z', '-M'],
-  'rev-list': ['--stdin', '--parents', '--topo-order', '--first-parent', '--ancestry-path'],
+  'rev-list': ['--stdin', '--parents', '--topo-order', '--first-parent', '--ancestry-path', '--count'],
   // Merges without a work tree: merge-ort on two commit ids, and the bases and ancestry it needs.
   'merge-tree': ['--write-tree', '-z', '--messages', '--allow-unrelated-histories'],
   'merge-base': ['--all', '--is-ancestor'],

@@ -6,6 +6,7 @@ import { RepositoriesGrpcController } from './repositories/repositories.grpc.con
 import { HooksInstaller } from './ref-journal/hooks-installer';
 import { RefJournal } from './ref-journal/ref-journal';
 import { ENVELOPE_PUBLISHER, JournalRelay } from './ref-journal/journal-relay';
+import { PushStatsReader } from './ref-journal/push-stats';
 import { TransportGrpcController } from './transport/transport.grpc.controller';
 import { RefUpdater } from './refs/ref-updater';
 import { RefsGrpcController } from './refs/refs.grpc.controller';
@@ -28,6 +29,7 @@ import { MergesGrpcController } from './merges/merges.grpc.controller';
     RepositoriesGrpcController,
     HooksInstaller,
     RefJournal,
+    PushStatsReader,
     JournalRelay,
     TransportGrpcController,
     RefUpdater,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Logger } from '@cairn/runtime';
 import { JournalEntry, RefJournal } from './ref-journal';
+import { PushStats, PushStatsReader } from './push-stats';
 
 /** What the relay needs of an event log: publish a batch, resolve once it is durable. */
 export interface EnvelopePublisher {
@@ -12,7 +13,7 @@ export interface ReferencesUpdatedEnvelope {
   type: 'references.updated';
   occurredAt: string;
   source: string;
-  payload: Omit<JournalEntry, 'id' | 'occurredAt' | 'traceparent'>;
+  payload: Omit<JournalEntry, 'id' | 'occurredAt' | 'traceparent'> & PushStats;
   traceparent?: string;
 }
 
@@ -33,6 +34,7 @@ export class JournalRelay implements OnApplicationShutdown {
 
   constructor(
     private readonly journal: RefJournal,
+    private readonly stats: PushStatsReader,
     @Inject(ENVELOPE_PUBLISHER) private readonly publisher: EnvelopePublisher | null,
   ) {}
 
@@ -64,7 +66,9 @@ export class JournalRelay implements OnApplicationShutdown {
   private async drain(): Promise<void> {
     try {
       for (const { name, entry } of await this.journal.readyEntries()) {
-        const { id, occurredAt, traceparent, ...payload } = entry;
+        const { id, occurredAt, traceparent, ...change } = entry;
+        // Read again if the publish is retried: the numbers are as of the publish, not the push.
+        const payload = { ...change, ...(await this.stats.read(change.repositoryId, change.updates)) };
         await this.publisher!.publish([{ id, type: 'references.updated', occurredAt, source: 'git-storage', payload, ...(traceparent ? { traceparent } : {}) }]);
         await this.journal.remove(name);
       }

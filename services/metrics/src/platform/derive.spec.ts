@@ -1,7 +1,7 @@
 import { createEnvelope, type AuditRecord, type EventMap, type EventType } from '@cairn/events';
 
 const newEnvelope = <K extends EventType>(type: K, source: string, payload: EventMap[K]) => createEnvelope(source, type, payload);
-import { counterIncrements, pullRequestChange } from './derive';
+import { counterIncrements, pullRequestChange, repositorySize } from './derive';
 
 const record = (fields: Partial<AuditRecord>): AuditRecord => ({
   eventVersion: '1.08',
@@ -59,9 +59,18 @@ describe('platform counters from events', () => {
     expect(counterIncrements(audited({ additionalEventData: { referenceUpdates: [{}], bytesTransferredIn: -5 } }))).toContainEqual({ counter: 'repository_pushed_bytes', repositoryId: 'repo-1', dimension: '', by: 0 });
   });
 
-  it('counts reference updates from every source', () => {
-    const event = newEnvelope('references.updated', 'test', { repositoryId: 'repo-1', repositoryName: 'r', accountId: 'a', actorArn: 'x', updates: [{ ref: 'refs/heads/main', oldId: 'a', newId: 'b' }] });
-    expect(counterIncrements(event)).toEqual([{ counter: 'repository_reference_updates', repositoryId: 'repo-1', dimension: '', by: 1 }]);
+  it('counts reference updates and new commits from every source, and keeps the size storage read', () => {
+    const change = { repositoryId: 'repo-1', repositoryName: 'r', accountId: 'a', actorArn: 'x', updates: [{ ref: 'refs/heads/main', oldId: 'a', newId: 'b' }] };
+    const withStats = newEnvelope('references.updated', 'test', { ...change, commits: 12, repositorySizeBytes: 4096 });
+    expect(counterIncrements(withStats)).toEqual([
+      { counter: 'repository_reference_updates', repositoryId: 'repo-1', dimension: '', by: 1 },
+      { counter: 'repository_commits', repositoryId: 'repo-1', dimension: '', by: 12 },
+    ]);
+    expect(repositorySize(withStats)).toEqual({ repositoryId: 'repo-1', bytes: 4096 });
+    // An event storage could not read stats for (or an older build's): counted, no commits, size unknown.
+    const bare = newEnvelope('references.updated', 'test', change);
+    expect(counterIncrements(bare)).toContainEqual({ counter: 'repository_commits', repositoryId: 'repo-1', dimension: '', by: 0 });
+    expect(repositorySize(bare)).toBeUndefined();
   });
 
   it('reads pull request state changes', () => {

@@ -8,6 +8,7 @@ export type CounterKey =
   | 'repository_pulls'
   | 'repository_pulled_bytes'
   | 'repository_reference_updates'
+  | 'repository_commits'
   | 'access_denied';
 
 export interface CounterIncrement {
@@ -27,8 +28,13 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
  */
 export function counterIncrements(event: AnyEventEnvelope): CounterIncrement[] {
   switch (event.type) {
-    case 'references.updated':
-      return [{ counter: 'repository_reference_updates', repositoryId: event.payload.repositoryId, dimension: '', by: event.payload.updates.length }];
+    case 'references.updated': {
+      const { repositoryId, updates, commits } = event.payload;
+      return [
+        { counter: 'repository_reference_updates', repositoryId, dimension: '', by: updates.length },
+        { counter: 'repository_commits', repositoryId, dimension: '', by: nonNegative(commits) },
+      ];
+    }
     case 'audit.recorded': {
       const { record } = event.payload;
       const repositoryId = event.payload.repositoryId ?? '';
@@ -50,6 +56,12 @@ export function counterIncrements(event: AnyEventEnvelope): CounterIncrement[] {
     default:
       return [];
   }
+}
+
+/** A repository's size on disk as of an event (storage reads it when it publishes a reference change). */
+export function repositorySize(event: AnyEventEnvelope): { repositoryId: string; bytes: number } | undefined {
+  if (event.type !== 'references.updated' || event.payload.repositorySizeBytes === undefined) return undefined;
+  return { repositoryId: event.payload.repositoryId, bytes: nonNegative(event.payload.repositorySizeBytes) };
 }
 
 /** A pull request's state after an event, when the event says something about it. */

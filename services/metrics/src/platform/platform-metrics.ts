@@ -29,6 +29,7 @@ export class PlatformMetrics implements OnApplicationShutdown {
       new Counter({ name: 'cairn_repository_pulls_total', help: 'Fetches and clones served, per repository (from GitPull audit records).', labelNames: ['repository'], registers: [], collect: perRepository('repository_pulls') }),
       new Counter({ name: 'cairn_repository_pulled_bytes_total', help: 'Bytes sent by fetches and clones over HTTP (on the wire), per repository.', labelNames: ['repository'], registers: [], collect: perRepository('repository_pulled_bytes') }),
       new Counter({ name: 'cairn_repository_reference_updates_total', help: 'Reference updates from every source (pushes, API commits, merges), per repository.', labelNames: ['repository'], registers: [], collect: perRepository('repository_reference_updates') }),
+      new Counter({ name: 'cairn_repository_commits_total', help: 'Commits new to the repository, from pushes, API commits and merges, per repository.', labelNames: ['repository'], registers: [], collect: perRepository('repository_commits') }),
       new Counter({ name: 'cairn_pull_requests_created_total', help: 'Pull requests opened, per repository.', labelNames: ['repository'], registers: [], collect: perRepository('pull_requests_created') }),
       new Counter({ name: 'cairn_pull_requests_merged_total', help: 'Pull requests merged, per repository.', labelNames: ['repository'], registers: [], collect: perRepository('pull_requests_merged') }),
       new Counter({ name: 'cairn_pull_requests_closed_total', help: 'Pull requests closed without a merge, per repository.', labelNames: ['repository'], registers: [], collect: perRepository('pull_requests_closed') }),
@@ -53,6 +54,16 @@ export class PlatformMetrics implements OnApplicationShutdown {
         async collect(this: Gauge<'repository'>) {
           this.reset();
           for (const row of await store.openPullRequests()) this.set({ repository: row.repository }, row.open);
+        },
+      }),
+      new Gauge({
+        name: 'cairn_repository_size_bytes',
+        help: "A repository's objects on disk (packs and loose objects) after its latest reference change, per repository.",
+        labelNames: ['repository'],
+        registers: [],
+        async collect(this: Gauge<'repository'>) {
+          this.reset();
+          for (const row of await store.repositorySizes()) this.set({ repository: row.repository }, row.bytes);
         },
       }),
       new Gauge({

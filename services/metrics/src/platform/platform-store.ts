@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AnyEventEnvelope } from '@cairn/events';
-import { counterIncrements, pullRequestChange } from './derive';
-import { KnownRepository, PullRequestState } from './platform.entities';
+import { counterIncrements, pullRequestChange, repositorySize } from './derive';
+import { KnownRepository, PullRequestState, RepositorySize } from './platform.entities';
 
 export interface CounterRow {
   counter: string;
@@ -20,6 +20,8 @@ export class PlatformStore {
   async apply(event: AnyEventEnvelope, m: EntityManager): Promise<void> {
     await this.trackRepository(event, m);
     for (const inc of counterIncrements(event)) await this.increment(m, inc.counter, inc.repositoryId, inc.dimension, inc.by);
+    const size = repositorySize(event);
+    if (size) await m.save(RepositorySize, { repositoryId: size.repositoryId, sizeBytes: String(size.bytes) });
     const change = pullRequestChange(event);
     if (!change) return;
     const before = await m.findOneBy(PullRequestState, { pullRequestId: change.pullRequestId });
@@ -50,6 +52,16 @@ export class PlatformStore {
         GROUP BY 1`,
     )) as { repository: string; open: number }[];
     return rows;
+  }
+
+  /** The size of each repository that exists, by its current name. */
+  async repositorySizes(): Promise<{ repository: string; bytes: number }[]> {
+    const rows = (await this.db.query(
+      `SELECT r.repository_name AS repository, s.size_bytes AS bytes
+         FROM repository_sizes s JOIN known_repositories r ON r.repository_id = s.repository_id
+        WHERE NOT r.deleted`,
+    )) as { repository: string; bytes: string }[];
+    return rows.map((r) => ({ repository: r.repository, bytes: Number(r.bytes) }));
   }
 
   async repositoryCount(): Promise<number> {

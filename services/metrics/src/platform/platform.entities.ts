@@ -38,6 +38,20 @@ export class KnownRepository {
   deleted!: boolean;
 }
 
+/**
+ * Each repository's size as of its latest reference change. A repository's events arrive in order
+ * (one partition per repository), so the last one applied is the newest.
+ */
+@Entity({ name: 'repository_sizes' })
+export class RepositorySize {
+  @PrimaryColumn({ type: 'text', name: 'repository_id' })
+  repositoryId!: string;
+
+  /** bigint: read back as a string. */
+  @Column({ type: 'bigint', name: 'size_bytes' })
+  sizeBytes!: string;
+}
+
 /** The last known state of each pull request, for the number open now. */
 @Entity({ name: 'pull_request_states' })
 export class PullRequestState {
@@ -54,4 +68,4 @@ export class PullRequestState {
   merged!: boolean;
 }
 
-export const PLATFORM_ENTITIES = [RepositoryCounter, KnownRepository, PullRequestState];
+export const PLATFORM_ENTITIES = [RepositoryCounter, KnownRepository, RepositorySize, PullRequestState];
