@@ -238,6 +238,22 @@ describe('audit records', () => {
       additionalEventData: { referenceUpdates: [{ ref: 'refs/heads/main', newId: git(['rev-parse', 'HEAD'], { cwd: dir }).trim() }] },
     });
     expect(push.userAgent).toMatch(/^SSH-2\.0-OpenSSH/);
+    const pushed = push.additionalEventData as { bytesTransferredIn: number; bytesTransferredOut: number };
+    // The pack and commands came in; the advertisement and the report went out.
+    expect(pushed.bytesTransferredIn).toBeGreaterThan(100);
+    expect(pushed.bytesTransferredOut).toBeGreaterThan(50);
+
+    const sshUrl = `ssh://${keyId}@127.0.0.1:${stack.sshPort}/v1/repos/over-ssh`;
+    type PullData = { protocol?: string; packRequested?: boolean; bytesTransferredOut?: number };
+    const sshPull = (packRequested: boolean) => (r: AuditRecord) =>
+      r.eventName === 'GitPull' && (r.additionalEventData as PullData).protocol === 'ssh' && (r.additionalEventData as PullData).packRequested === packRequested;
+    git(['ls-remote', sshUrl], { env });
+    await recordWhere(sshPull(false));
+    git(['clone', '-q', sshUrl, join(work, 'ssh-clone')], { env });
+    const cloned = await recordWhere(sshPull(true));
+    expect((cloned.additionalEventData as PullData).bytesTransferredOut).toBeGreaterThan(100);
+    // The ls-remote was not counted as a fetch of objects, the clone was: one each.
+    expect([records.filter(sshPull(false)).length, records.filter(sshPull(true)).length]).toEqual([1, 1]);
     iam.destroy();
     sdk.destroy();
   });

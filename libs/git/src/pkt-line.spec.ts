@@ -33,6 +33,23 @@ describe('pkt-lines', () => {
       checker.push(stream.subarray(0, cut));
       checker.push(stream.subarray(cut));
       expect(() => checker.end()).not.toThrow();
+      expect(checker.wantSeen).toBe(true);
+    }
+  });
+
+  it('notes a want only at the start of a line, wherever the stream is split', () => {
+    const refsOnly = Buffer.concat([encodePktLine('command=ls-refs\n'), Buffer.from('0001'), encodePktLine('ref-prefix want \n'), Buffer.from('0000')]);
+    for (let cut = 0; cut <= refsOnly.length; cut++) {
+      const checker = new PktLineFramingChecker();
+      checker.push(refsOnly.subarray(0, cut));
+      checker.push(refsOnly.subarray(cut));
+      expect(checker.wantSeen).toBe(false);
+    }
+    const v0 = encodePktLine(`want ${'a'.repeat(40)} side-band-64k\n`);
+    for (let cut = 0; cut <= 9; cut++) {
+      const checker = new PktLineFramingChecker();
+      for (const piece of [v0.subarray(0, cut), ...Array.from(v0.subarray(cut), (b) => Buffer.from([b]))]) checker.push(piece);
+      expect(checker.wantSeen).toBe(true);
     }
   });
 

@@ -54,20 +54,28 @@ export class PktLineReader {
   }
 }
 
+const WANT = 'want ';
+
 /**
  * Checks pkt-line framing of a stream without keeping it: every length header is four hex
  * digits, in range, and the stream does not end inside a line. For requests made only of
- * pkt-lines (upload-pack), so garbage is refused before git ever reads it.
+ * pkt-lines (upload-pack), so garbage is refused before git ever reads it. On the way it notes
+ * whether any line began with `want ` (a fetch that asked for objects, not just for the refs).
  */
 export class PktLineFramingChecker {
   private header = '';
   private remaining = 0;
+  /** The first bytes of the pkt-line being read, up to WANT's length. */
+  private start = '';
+  /** Whether a pkt-line began with `want `: a fetch that asked for objects (v0 and v2 alike). */
+  wantSeen = false;
 
   push(chunk: Buffer): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, chunk.length - i);
+        if (this.start.length < WANT.length) this.noteStart(chunk.subarray(i, i + Math.min(take, WANT.length - this.start.length)));
         this.remaining -= take;
         i += take;
         continue;
@@ -82,7 +90,13 @@ export class PktLineFramingChecker {
       if (length <= 2) continue;
       if (length < 4 || length > MAX_PKT_LENGTH) throw new GitCommandError(GitErrorCode.MalformedPktLine, `pkt-line length ${length} out of range`);
       this.remaining = length - 4;
+      this.start = '';
     }
+  }
+
+  private noteStart(bytes: Buffer): void {
+    this.start += bytes.toString('latin1');
+    if (this.start === WANT) this.wantSeen = true;
   }
 
   /** Call at the end of the stream. */

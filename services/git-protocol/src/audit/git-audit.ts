@@ -25,11 +25,12 @@ export interface GitCall {
   errorCode?: string;
   errorMessage?: string;
   /**
-   * For a pull over HTTP: whether the request ended the negotiation, so a pack was sent (protocol
-   * v2's ls-refs and early negotiation rounds do not). Unset over SSH, where one session is one fetch.
+   * For a pull: whether a pack was asked for. Over HTTP, whether the request ended the negotiation
+   * (protocol v2's ls-refs and early negotiation rounds do not); over SSH, where one session is one
+   * fetch, whether the client sent any `want` (an ls-remote does not).
    */
   packRequested?: boolean;
-  /** Bytes received from and sent to the client for this request (HTTP: on the wire). */
+  /** Bytes received from and sent to the client for this request (HTTP: on the wire; SSH: channel data). */
   bytesTransferredIn?: number;
   bytesTransferredOut?: number;
 }

@@ -18,7 +18,7 @@ const duration = new Histogram({
 
 const bytes = new Counter({
   name: 'cairn_git_transfer_bytes_total',
-  help: 'Bytes of git traffic on the wire, by transport and direction (received from clients, sent to clients).',
+  help: 'Bytes of git traffic, by transport and direction (received from clients, sent to clients): HTTP on the wire, SSH as channel data.',
   labelNames: ['transport', 'direction'],
   registers: [serviceMetrics],
 });

@@ -86,11 +86,13 @@ describe('observeChannelData', () => {
     observeChannelData(channel, seen);
     channel.push(Buffer.from('from the client'));
     expect(seen).toHaveBeenCalledTimes(1);
+    expect(seen).toHaveBeenLastCalledWith('received', 15);
     expect(channel.isPaused()).toBe(true);
     // Nothing was consumed: whoever reads later gets every byte.
     expect(channel.read()?.toString()).toBe('from the client');
     channel.write(Buffer.from('to the client'));
     expect(seen).toHaveBeenCalledTimes(2);
+    expect(seen).toHaveBeenLastCalledWith('sent', 13);
     await new Promise((r) => setImmediate(r));
     expect(Buffer.concat(written).toString()).toBe('to the client');
     // The end of input is not data.

@@ -65,22 +65,27 @@ export function deadline(ms: number, fn: () => void): NodeJS.Timeout | undefined
 }
 
 /**
- * Calls `onData` for every chunk that crosses a channel, in (from the client) or out (to it),
- * without reading the channel: a `data` listener would make it flow, and the exec handler holds
- * the client's bytes until it knows where they go. Incoming chunks pass through `push`, which
- * ssh2 calls for each CHANNEL_DATA; outgoing ones through `write`.
+ * Calls `onData` for every chunk that crosses a channel, in (`received`, from the client) or out
+ * (`sent`, to it), with its size, without reading the channel: a `data` listener would make it
+ * flow, and the exec handler holds the client's bytes until it knows where they go. Incoming
+ * chunks pass through `push`, which ssh2 calls for each CHANNEL_DATA; outgoing ones through `write`.
  */
-export function observeChannelData(channel: ServerChannel, onData: () => void): void {
+export function observeChannelData(channel: ServerChannel, onData: (direction: 'received' | 'sent', bytes: number) => void): void {
   const push = channel.push.bind(channel);
   channel.push = (chunk: unknown, encoding?: BufferEncoding) => {
-    if (chunk !== null) onData();
+    if (chunk !== null) onData('received', byteLength(chunk));
     return push(chunk, encoding);
   };
   const write = channel.write.bind(channel) as (...args: unknown[]) => boolean;
   channel.write = ((...args: unknown[]) => {
-    onData();
+    onData('sent', byteLength(args[0]));
     return write(...args);
   }) as ServerChannel['write'];
+}
+
+function byteLength(chunk: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk);
+  return chunk instanceof Uint8Array ? chunk.byteLength : 0;
 }
 
 /** The source address as one key whatever the socket family (IPv4-mapped IPv6 is IPv4). */

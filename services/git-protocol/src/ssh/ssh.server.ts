@@ -291,7 +291,11 @@ export class SshServer {
     session.on('exec', (accept, _reject, info) => {
       const channel = accept();
       if (connection.closing) return refuseChannel(channel, 'cairn: the connection is closing');
-      observeChannelData(channel, () => connection.idle?.touch());
+      const traffic = { received: 0, sent: 0 };
+      observeChannelData(channel, (direction, bytes) => {
+        connection.idle?.touch();
+        traffic[direction] += bytes;
+      });
       connection.channels.add(channel);
       channel.once('close', () => connection.channels.delete(channel));
       if (badGitProtocol) return refuseChannel(channel, 'cairn: invalid GIT_PROTOCOL');
@@ -319,11 +323,16 @@ export class SshServer {
       };
       const finished = observeGitRequest('ssh');
       const kind = parsed.service === 'git-upload-pack' ? 'upload-pack' : 'receive-pack';
+      // Bytes of channel data, the session's whole git conversation (SSH's own framing and encryption not counted).
+      const moved = () => ({ bytesReceived: traffic.received, bytesSent: traffic.sent });
       this.exec(channel, parsed, principal, gitProtocol, audit)
-        .then(() => finished(kind, { outcome: audit.errorCode === 'AccessDenied' ? 'denied' : audit.errorCode ? 'refused' : 'ok' }))
-        .finally(() => void this.gitAudit.record(audit).catch((error: unknown) => this.logger.error('audit record failed', { error })))
+        .then(() => finished(kind, { outcome: audit.errorCode === 'AccessDenied' ? 'denied' : audit.errorCode ? 'refused' : 'ok', ...moved() }))
+        .finally(() => {
+          Object.assign(audit, { bytesTransferredIn: traffic.received, bytesTransferredOut: traffic.sent });
+          void this.gitAudit.record(audit).catch((error: unknown) => this.logger.error('audit record failed', { error }));
+        })
         .catch((error: unknown) => {
-        finished(kind, { outcome: 'error' });
+        finished(kind, { outcome: 'error', ...moved() });
         this.logger.error('ssh git session failed', { error, command: info.command.slice(0, 200) });
         refuseChannel(channel, isGrpcError(error, status.UNAVAILABLE) ? 'cairn: service unavailable, try again later' : 'cairn: internal error');
       });
@@ -358,7 +367,8 @@ export class SshServer {
         tooLargeMessage: 'fetch request too large',
         inspect: (chunk) => (chunk ? framing.push(chunk) : framing.end()),
       });
-      return exchange.finished;
+      // An ls-remote lists refs and asks for no objects: not a pull in the platform metrics.
+      return exchange.finished.finally(() => (audit.packRequested = framing.wantSeen));
     }
 
     const call = this.upstreams.storage.receivePack();
