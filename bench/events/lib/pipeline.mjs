@@ -16,6 +16,11 @@ const { Client } = require('pg');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The relay's batchSize tried as a configuration option (OutboxRelayOptions.batchSize; its default is 100). */
+export const RELAY_OPTION_BATCH = 500;
+
+const STORE_DBS = ['store_alone', 'store_concurrent', 'store_many500', 'store_many100'];
+
 export function summarizeLags(values) {
   if (values.length === 0) return { n: 0 };
   let sum = 0;
@@ -92,7 +97,7 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
     const kafkaLog = readFileSync(require.resolve('@cairn/events/dist/kafka-event-log.js'), 'utf8');
     machine.subscriptionCommits = /eachBatch\s*:/.test(kafkaLog) ? 'per batch' : /eachMessage\s*:/.test(kafkaLog) ? 'per message' : 'unknown';
     const dbs = {};
-    for (const name of ['store_alone', 'store_concurrent', 'store_batched']) dbs[name] = await createDatabase(pg.url, `bench_${name}`);
+    for (const name of STORE_DBS) dbs[name] = await createDatabase(pg.url, `bench_${name}`);
 
     ctx.producer = startWorker(join(import.meta.dirname, 'producer.mjs'), { name: 'producer', logFile: join(workDir, 'producer.log') });
     ctx.ingest = startWorker(join(import.meta.dirname, 'ingest.mjs'), { name: 'audit-ingest', logFile: join(workDir, 'audit-ingest.log') });
@@ -135,20 +140,26 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       };
     });
 
-    await step('storeAlone', `baseline: the audit store alone (AuditRepository.append, no Kafka), ${scale.storeEvents.toLocaleString('en')} records`, async () => {
+    await step('storeAlone', `baseline: the audit store alone (no Kafka): AuditRepository.append one at a time, ${scale.storeEvents.toLocaleString('en')} records; appendMany in batches, ${(scale.storeEvents * 4).toLocaleString('en')} records`, async () => {
       const rate = (r) => r.appended / ((r.endedAt - r.startedAt) / 1000);
       const seq = await ingest.call('appendOnly', { databaseUrl: dbs.store_alone, count: scale.storeEvents, concurrency: 1 }, 600_000);
-      log(`  one caller: ${rate(seq).toFixed(0)} appends/s`);
+      log(`  append, one caller: ${rate(seq).toFixed(0)} records/s`);
       const conc = await ingest.call('appendOnly', { databaseUrl: dbs.store_concurrent, count: scale.storeEvents, concurrency: 6 }, 600_000);
-      log(`  six callers: ${rate(conc).toFixed(0)} appends/s`);
-      const batched = await ingest.call('appendBatched', { databaseUrl: dbs.store_batched, count: scale.storeEvents * 4, batch: 100 }, 600_000);
-      log(`  prototype, batches of 100: ${rate(batched).toFixed(0)} records/s`);
+      log(`  append, six callers: ${rate(conc).toFixed(0)} records/s`);
+      const many = {};
+      for (const batch of [500, 100]) {
+        const r = await ingest.call('appendManyOnly', { databaseUrl: dbs[`store_many${batch}`], count: scale.storeEvents * 4, batch }, 600_000);
+        const { callMs, ...rest } = r;
+        many[batch] = { ...rest, rate: rate(r), callMs: summarizeLags(callMs) };
+        log(`  appendMany, batches of ${batch}: ${rate(r).toFixed(0)} records/s (one call p50 ${many[batch].callMs.p50.toFixed(1)} ms)`);
+      }
       const verified = {};
-      for (const k of ['store_alone', 'store_concurrent', 'store_batched']) verified[k] = await ingest.call('verify', { databaseUrl: dbs[k] }, 300_000);
+      for (const k of STORE_DBS) verified[k] = await ingest.call('verify', { databaseUrl: dbs[k] }, 300_000);
       return {
         sequential: { ...seq, rate: rate(seq) },
         concurrent: { ...conc, rate: rate(conc) },
-        batched: { ...batched, rate: rate(batched) },
+        many500: many[500],
+        many100: many[100],
         verified,
       };
     });
@@ -158,21 +169,23 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
     // consumer group), so what one leaves behind never delays the next.
     let pipelines = 0;
     const stored = async () => (await ingest.call('count')).stored;
-    const openPipeline = async (label, { prototype = false } = {}) => {
+    /** `style`: how the producer writes its outbox rows ('all': appendAllToOutbox per transaction; 'each': appendToOutbox per event). */
+    const openPipeline = async (label, { style = 'all', relayBatchSize } = {}) => {
       const n = ++pipelines;
       const producerDb = await createDatabase(pg.url, `bench_p${n}_outbox`);
       const auditDb = await createDatabase(pg.url, `bench_p${n}_audit`);
       const topic = `cairn.events.p${n}`;
       const eventLogUrl = `kafka://${kafka.brokers}?topic=${topic}`;
-      await ingest.call('open', { databaseUrl: auditDb, eventLogUrl, prototype, brokers, topic }, 120_000);
-      await producer.call('open', { databaseUrl: producerDb, eventLogUrl }, 120_000);
+      await ingest.call('open', { databaseUrl: auditDb, eventLogUrl }, 120_000);
+      const opened = await producer.call('open', { databaseUrl: producerDb, eventLogUrl, relayBatchSize }, 120_000);
       // Warm-up: connections, the topic's producer, JIT; then drop its stamps.
-      await producer.call('burst', { count: scale.warmupEvents, txSize: 100 });
+      await producer.call('burst', { count: scale.warmupEvents, txSize: 100, style });
       const warm = await until(stored, (v) => v >= scale.warmupEvents, 120_000, 100);
       if (!warm.finished) throw new Error(`${label} warm-up: only ${warm.value} of ${scale.warmupEvents} events reached the audit store in 120 s`);
       await producer.call('stamps');
       await ingest.call('stamps');
-      return { label, prototype, base: warm.value, topic };
+      await ingest.call('takeCalls');
+      return { label, style, relayBatchSize: opened.relayBatchSize, base: warm.value, topic };
     };
     const closePipeline = async () => {
       await producer.call('close', {}, 60_000);
@@ -183,9 +196,10 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       return { ok: r.ok, checked: r.checked, problem: r.problem, ms: r.ms };
     };
     const collect = async () => {
-      const { commits, published } = await producer.call('stamps', {}, 120_000);
+      const { commits, published, relayCalls } = await producer.call('stamps', {}, 120_000);
       const storedStamps = await ingest.call('stamps', {}, 120_000);
-      return { commits, published, stored: storedStamps };
+      const appendCalls = await ingest.call('takeCalls', {}, 60_000);
+      return { commits, published, stored: storedStamps, relayCalls, appendCalls };
     };
 
     const throughput = async (p) => {
@@ -206,7 +220,7 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       })();
       const cpu = pipelineCpu({ producerPid: producer.pid, ingestPid: ingest.pid, pgPort: Number(new URL(pg.url).port) });
       cpu.start();
-      const burst = await producer.call('burst', { count: scale.burstEvents, txSize: 100, writers: scale.writers }, 600_000);
+      const burst = await producer.call('burst', { count: scale.burstEvents, txSize: 100, writers: scale.writers, style: p.style }, 600_000);
       log(`  committed ${burst.committed.toLocaleString('en')} in ${((burst.endedAt - burst.startedAt) / 1000).toFixed(1)} s; waiting for the audit store (at most ${scale.drainLimitS} s from the start)…`);
       const waitMs = Math.max(10_000, scale.drainLimitS * 1000 - (wallNow() - burst.startedAt));
       const done = await until(stored, (v) => v >= expected, waitMs, 250);
@@ -214,14 +228,15 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       const stoppedAt = wallNow();
       sampling = false;
       await sampler;
-      const { published, stored: st } = await collect();
+      const { published, stored: st, relayCalls, appendCalls } = await collect();
       const lastPublished = maxOf(published.times);
       const lastStored = st.times.length ? maxOf(st.times) : NaN;
       // Unfinished: the rate so far, over the time waited.
       const end = done.finished ? lastStored : stoppedAt;
       const chain = await verifyChain();
       return {
-        path: p.prototype ? 'prototype' : 'product',
+        style: p.style,
+        relayBatchSize: p.relayBatchSize,
         events: scale.burstEvents,
         txSize: 100,
         writers: burst.writers,
@@ -238,6 +253,9 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
         commitSeconds: (burst.endedAt - burst.startedAt) / 1000,
         publishSeconds: (lastPublished - burst.startedAt) / 1000,
         projectedSeconds: done.finished ? undefined : scale.burstEvents / sustainedRate(st.times),
+        // Time inside each stage's calls over the run (ms), to tell working from waiting.
+        relayCalls,
+        appendCalls,
         timeline,
         chain,
         cpu: cpuUsed,
@@ -247,10 +265,10 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
     const lagRun = async (p, rate, seconds) => {
       const total = Math.round(rate * seconds);
       const expected = p.base + total;
-      const run = await producer.call('steady', { rate, seconds }, (seconds + 300) * 1000);
+      const run = await producer.call('steady', { rate, seconds, style: p.style }, (seconds + 300) * 1000);
       const done = await until(stored, (v) => v >= expected, scale.lagDrainLimitS * 1000, 100);
       const deadline = wallNow();
-      const { commits, published, stored: st } = await collect();
+      const { commits, published, stored: st, appendCalls } = await collect();
       const pub = new Map();
       for (let i = 0; i < published.ids.length; i++) pub.set(published.ids[i], published.times[i]);
       const sto = new Map();
@@ -281,7 +299,7 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       }
       const chain = await verifyChain();
       return {
-        path: p.prototype ? 'prototype' : 'product',
+        style: p.style,
         rate,
         seconds,
         committed: run.committed,
@@ -296,6 +314,7 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
         consume: summarizeLags(consume),
         windowS,
         windows: Array.from(windows, (w, i) => ({ fromS: i * windowS, n: w?.length ?? 0, ...(w ? summarizeLags(w) : {}) })),
+        appendCalls,
         chain,
       };
     };
@@ -309,17 +328,19 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       }
     };
 
-    await step('throughput', `product path: ${scale.burstEvents.toLocaleString('en')} events committed (transactions of 100, ${scale.writers} writers) → audit store`, withPipeline('throughput', {}, throughput));
-    await step('lag', `product path: end-to-end lag at ${scale.lagRate.toLocaleString('en')} events/s for ${scale.lagSeconds} s`, withPipeline('lag', {}, (p) => lagRun(p, scale.lagRate, scale.lagSeconds)));
+    const burstText = (style) =>
+      `${scale.burstEvents.toLocaleString('en')} events committed (transactions of 100, ${scale.writers} writers, ${style === 'all' ? 'appendAllToOutbox per transaction' : 'appendToOutbox per event'}) → audit store`;
+    await step('throughput', `product path: ${burstText('all')}`, withPipeline('throughput', { style: 'all' }, throughput));
+    await step('throughputEach', `product path: ${burstText('each')}`, withPipeline('throughputEach', { style: 'each' }, throughput));
+    await step('lag', `product path: end-to-end lag at ${scale.lagRate.toLocaleString('en')} events/s for ${scale.lagSeconds} s (appendAllToOutbox per tick)`, withPipeline('lag', { style: 'all' }, (p) => lagRun(p, scale.lagRate, scale.lagSeconds)));
     // The lag the path adds when it keeps up: half what it sustained, in steps of 25, at most the goal's rate.
     const sustained = results.throughput?.ingestSustained;
     const easy = Number.isFinite(sustained) ? Math.max(25, Math.min(scale.lagRate, Math.floor((sustained * 0.5) / 25) * 25)) : 50;
     if (easy < scale.lagRate) {
-      await step('lagEasy', `product path: lag at ${easy} events/s (about half its sustained rate) for ${scale.lagSeconds} s`, withPipeline('lagEasy', {}, (p) => lagRun(p, easy, scale.lagSeconds)));
+      await step('lagEasy', `product path: lag at ${easy} events/s (about half its sustained rate) for ${scale.lagSeconds} s`, withPipeline('lagEasy', { style: 'all' }, (p) => lagRun(p, easy, scale.lagSeconds)));
     }
-    await step('protoThroughput', `prototype ingestion (bench code): ${scale.burstEvents.toLocaleString('en')} events → audit store`, withPipeline('protoThroughput', { prototype: true }, throughput));
-    await step('protoLag', `prototype ingestion (bench code): lag at ${scale.lagRate.toLocaleString('en')} events/s for ${scale.lagSeconds} s`, withPipeline('protoLag', { prototype: true }, (p) => lagRun(p, scale.lagRate, scale.lagSeconds)));
-
+    // A configuration option, not a code change: OutboxRelayOptions.batchSize 500 instead of the default 100.
+    await step('throughputRelay500', `product path with OutboxRelay batchSize 500 (a configuration option): ${burstText('all')}`, withPipeline('throughputRelay500', { style: 'all', relayBatchSize: RELAY_OPTION_BATCH }, throughput));
   } finally {
     await stopAll();
     cleanups.delete(stopAll);

@@ -1,10 +1,15 @@
 // The producing service, in a process of its own: a DataSource with the outbox table (libs/events'
 // OUTBOX_ENTITIES, opened with libs/runtime's openDatabase as every service opens its database),
-// appendToOutbox inside the transactions it commits, and the real OutboxRelay publishing to the
-// Kafka event log (createEventLog('kafka://…')), kicked after each commit as repo-metadata does.
+// events written into the outbox inside the transactions it commits, and the real OutboxRelay
+// publishing to the Kafka event log (createEventLog('kafka://…')), kicked after each commit as
+// repo-metadata does.
+//
+// Two producer styles, both product code: 'all' — appendAllToOutbox with the transaction's events
+// in one call (one multi-row INSERT); 'each' — appendToOutbox once per event (one INSERT each).
 //
 // Instrumentation only, no behaviour change: the time each transaction committed, and the time
-// each event's publish() to Kafka resolved (a wrapper around the EventLog handed to the relay).
+// each event's publish() to Kafka resolved (a wrapper around the EventLog handed to the relay), and
+// the time the relay spent in each part of its batches (its SELECT, publish() and UPDATE).
 //
 // Also the producer halves of the baselines: raw kafkajs sends, and KafkaEventLog.publish alone.
 import { createRequire } from 'node:module';
@@ -12,7 +17,7 @@ import { Stamps, serveWorker, wallNow } from './worker.mjs';
 import { samplePayload, sampleEnvelope } from './records.mjs';
 
 const require = createRequire(import.meta.url);
-const { OUTBOX_ENTITIES, OutboxRelay, appendToOutbox, createEventLog } = require('@cairn/events');
+const { OUTBOX_ENTITIES, OutboxRelay, appendAllToOutbox, appendToOutbox, createEventLog } = require('@cairn/events');
 const { openDatabase } = require('@cairn/runtime');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
@@ -22,22 +27,41 @@ let eventLog;
 let relay;
 const commits = new Stamps();
 const published = new Stamps();
+/** The relay's work: its SELECT of unpublished rows, publish() to Kafka and UPDATE marking them, each { n, ms } (publish also events). */
+const freshRelayCalls = () => ({ select: { n: 0, ms: 0 }, publish: { n: 0, events: 0, ms: 0 }, update: { n: 0, ms: 0 } });
+let relayCalls = freshRelayCalls();
 let nextIndex = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** One transaction of `n` events; returns the envelope ids once committed. */
-async function commitEvents(n) {
-  const ids = [];
+const STYLES = ['all', 'each'];
+
+/**
+ * One transaction of `n` events; returns how many committed. `style` 'all': one appendAllToOutbox
+ * call with the n events; 'each': appendToOutbox per event.
+ */
+async function commitEvents(n, style) {
+  let ids;
   await db.transaction(async (manager) => {
-    for (let k = 0; k < n; k++) {
-      const envelope = await appendToOutbox(manager, SOURCE, 'audit.recorded', samplePayload(nextIndex++));
-      ids.push(envelope.id);
+    if (style === 'all') {
+      const events = Array.from({ length: n }, () => ({ type: 'audit.recorded', payload: samplePayload(nextIndex++) }));
+      ids = (await appendAllToOutbox(manager, SOURCE, events)).map((e) => e.id);
+    } else {
+      ids = [];
+      for (let k = 0; k < n; k++) {
+        const envelope = await appendToOutbox(manager, SOURCE, 'audit.recorded', samplePayload(nextIndex++));
+        ids.push(envelope.id);
+      }
     }
   });
   const t = wallNow();
   for (const id of ids) commits.add(id, t);
   relay.kick();
   return ids.length;
+}
+
+function checkStyle(style) {
+  if (!STYLES.includes(style)) throw new Error(`unknown producer style ${style} (${STYLES.join(', ')})`);
+  return style;
 }
 
 async function close() {
@@ -47,28 +71,51 @@ async function close() {
   relay = eventLog = db = undefined;
   commits.take();
   published.take();
+  relayCalls = freshRelayCalls();
 }
 
 serveWorker(
   {
-    async open({ databaseUrl, eventLogUrl }) {
+    /** `relayBatchSize`: OutboxRelayOptions.batchSize (a configuration option; default: the relay's own, 100). */
+    async open({ databaseUrl, eventLogUrl, relayBatchSize }) {
       if (db) await close();
       db = await openDatabase(databaseUrl, OUTBOX_ENTITIES);
       eventLog = createEventLog(eventLogUrl, { clientId: SOURCE });
       const publish = eventLog.publish.bind(eventLog);
       eventLog.publish = async (events) => {
+        const started = wallNow();
         await publish(events);
         const t = wallNow();
+        relayCalls.publish.n++;
+        relayCalls.publish.events += events.length;
+        relayCalls.publish.ms += t - started;
         for (const e of events) published.add(e.id, t);
       };
-      relay = new OutboxRelay({ dataSource: db, eventLog }).start();
-      return { poolSize: db.options.extra?.max };
+      relay = new OutboxRelay({ dataSource: db, eventLog, ...(relayBatchSize ? { batchSize: relayBatchSize } : {}) });
+      // The relay's own outbox Repository (a private field): time its find (SELECT) and update (UPDATE … published_at).
+      const timed = (name, key) => {
+        const fn = relay.outbox[name].bind(relay.outbox);
+        relay.outbox[name] = async (...a) => {
+          const started = wallNow();
+          try {
+            return await fn(...a);
+          } finally {
+            relayCalls[key].n++;
+            relayCalls[key].ms += wallNow() - started;
+          }
+        };
+      };
+      timed('find', 'select');
+      timed('update', 'update');
+      relay.start();
+      return { poolSize: db.options.extra?.max, relayBatchSize: relay.batchSize };
     },
 
     close,
 
     /** `count` events in transactions of `txSize`, from `writers` concurrent writers, as fast as the database takes them. */
-    async burst({ count, txSize, writers = 1 }) {
+    async burst({ count, txSize, writers = 1, style }) {
+      checkStyle(style);
       const startedAt = wallNow();
       let claimed = 0;
       let committed = 0;
@@ -77,19 +124,20 @@ serveWorker(
           while (claimed < count) {
             const n = Math.min(txSize, count - claimed);
             claimed += n;
-            const done = await commitEvents(n); // (not `committed += await …`: that reads `committed` before the await)
+            const done = await commitEvents(n, style); // (not `committed += await …`: that reads `committed` before the await)
             committed += done;
           }
         }),
       );
-      return { startedAt, endedAt: wallNow(), committed, writers };
+      return { startedAt, endedAt: wallNow(), committed, writers, style };
     },
 
     /**
      * `rate` events per second for `seconds`: every tick, the events due by then are committed in
      * one transaction (at most `maxTx`), so the long-run rate holds even when a commit is slow.
      */
-    async steady({ rate, seconds, tickMs = 10, maxTx = 100 }) {
+    async steady({ rate, seconds, style, tickMs = 10, maxTx = 100 }) {
+      checkStyle(style);
       const total = Math.round(rate * seconds);
       const startedAt = wallNow();
       let committed = 0;
@@ -102,11 +150,11 @@ serveWorker(
           continue;
         }
         maxBehind = Math.max(maxBehind, due);
-        const done = await commitEvents(Math.min(due, maxTx));
+        const done = await commitEvents(Math.min(due, maxTx), style);
         committed += done;
         transactions++;
       }
-      return { startedAt, endedAt: wallNow(), committed, transactions, maxBehind };
+      return { startedAt, endedAt: wallNow(), committed, transactions, maxBehind, style };
     },
 
     async unpublished() {
@@ -115,7 +163,9 @@ serveWorker(
     },
 
     stamps() {
-      return { commits: commits.take(), published: published.take() };
+      const calls = relayCalls;
+      relayCalls = freshRelayCalls();
+      return { commits: commits.take(), published: published.take(), relayCalls: calls };
     },
 
     /** Baseline: kafkajs alone, the relay's producer settings (acks all, one request in flight), the same messages. */
