@@ -36,7 +36,17 @@ export interface KafkaEventLogOptions {
   kafka?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator'>;
   /** How long subscribe() waits for the consumer to join its group. */
   joinTimeoutMs?: number;
+  /**
+   * The largest event this log takes, set as the topic's `max.message.bytes` when this log
+   * creates it (default 16 MiB; Kafka's own default, 1 MB, is exceeded by the references.updated
+   * of a push of ~8,000 refs). A topic created otherwise keeps its setting: raise it there.
+   */
+  maxMessageBytes?: number;
 }
+
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** One produce request carries events up to about this many bytes (a partition's batch must fit max.message.bytes). */
+const SEND_BYTES = 1024 * 1024;
 
 /**
  * The event log on a Kafka topic. The message key is the repository id when the event has one, so
@@ -66,19 +76,20 @@ export class KafkaEventLog implements EventLog {
     });
   }
 
+  /**
+   * Sends in requests of about SEND_BYTES, one after the other (one request in flight keeps the
+   * order), so a backlog of large events never makes a record batch the broker refuses.
+   */
   async publish(events: readonly EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     await this.ensureTopic();
     const producer = await this.producer();
-    await producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: events.map((event) => ({
-        key: partitionKeyOf(event) ?? event.id,
-        value: JSON.stringify(event),
-        headers: { 'cairn-event-id': event.id, 'cairn-event-type': event.type, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
-      })),
-    });
+    const messages = events.map((event) => ({
+      key: partitionKeyOf(event) ?? event.id,
+      value: JSON.stringify(event),
+      headers: { 'cairn-event-id': event.id, 'cairn-event-type': event.type, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
+    }));
+    for (const chunk of bySize(messages, SEND_BYTES)) await producer.send({ topic: this.topic, acks: -1, messages: chunk });
   }
 
   subscribe(groupId: string, handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
@@ -119,7 +130,14 @@ export class KafkaEventLog implements EventLog {
     this.topicReady ??= this.withAdmin(async (admin) => {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: this.topic, numPartitions: this.options.numPartitions ?? 6, replicationFactor: this.options.replicationFactor ?? -1 }],
+        topics: [
+          {
+            topic: this.topic,
+            numPartitions: this.options.numPartitions ?? 6,
+            replicationFactor: this.options.replicationFactor ?? -1,
+            configEntries: [{ name: 'max.message.bytes', value: String(this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) }],
+          },
+        ],
       });
     }).catch((error: unknown) => {
       this.topicReady = undefined;
@@ -313,4 +331,23 @@ async function retryRetriable<T>(fn: () => Promise<T>, backoff: Backoff, timeout
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
+}
+
+/** Consecutive runs of messages whose values add up to at most `limit` bytes (a larger message alone). */
+function bySize<M extends { value: string }>(messages: readonly M[], limit: number): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const bytes = Buffer.byteLength(message.value);
+    if (current.length > 0 && size + bytes > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

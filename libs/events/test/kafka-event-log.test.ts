@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { delay, testKafkaBrokers, waitFor } from '@cairn/testing';
-import { createEventLog, KafkaEventLog, MeasuredEventLog, type AnyEventEnvelope } from '../src';
+import { createEnvelope, createEventLog, KafkaEventLog, MeasuredEventLog, type AnyEventEnvelope } from '../src';
 import { collector, quietLogger, referencesUpdated, repositoryCreated } from './support';
 
 describe('KafkaEventLog (real Kafka broker)', () => {
@@ -131,4 +131,24 @@ describe('KafkaEventLog (real Kafka broker)', () => {
       await log.close();
     }
   });
+
+  it("carries events larger than Kafka's default 1 MB limit, and backlogs of many large events, in order", async () => {
+    const log = open(undefined, 1);
+    const repo = randomUUID();
+    // A push of 10,000 branches: one references.updated of about 1.3 MB.
+    const updates = Array.from({ length: 10_000 }, (_, i) => ({ ref: `refs/heads/branch-${String(i).padStart(5, '0')}`, oldId: '0'.repeat(40), newId: 'a'.repeat(40) }));
+    const huge = createEnvelope('test', 'references.updated', { repositoryId: repo, repositoryName: 'r', accountId: '123456789012', actorArn: 'x', updates });
+    expect(JSON.stringify(huge).length).toBeGreaterThan(1_100_000);
+    // And a relay's backlog: 400 events of 12 KB each (4.8 MB) handed over in one publish.
+    const backlog = Array.from({ length: 400 }, (_, n) =>
+      createEnvelope('test', 'references.updated', { repositoryId: repo, repositoryName: 'r', accountId: '123456789012', actorArn: 'x', updates: updates.slice(n, n + 90) }),
+    );
+    await log.publish([huge, ...backlog, referencesUpdated(repo, 1)]);
+    const seen = collector();
+    const subscription = await log.subscribe(group(), seen.handler, { fromBeginning: true });
+    await seen.waitForCount(402, 60_000);
+    await subscription.stop();
+    expect(seen.events.map((e) => e.id)).toEqual([huge.id, ...backlog.map((e) => e.id), seen.events[401].id]);
+    expect(seen.events[0]).toEqual(huge);
+  }, 90_000);
 });
