@@ -7,6 +7,7 @@ import { HooksInstaller } from './ref-journal/hooks-installer';
 import { RefJournal } from './ref-journal/ref-journal';
 import { ENVELOPE_PUBLISHER, JournalRelay } from './ref-journal/journal-relay';
 import { PushStatsReader } from './ref-journal/push-stats';
+import { RefPacker } from './housekeeping/ref-packer';
 import { TransportGrpcController } from './transport/transport.grpc.controller';
 import { RefUpdater } from './refs/ref-updater';
 import { RefsGrpcController } from './refs/refs.grpc.controller';
@@ -30,6 +31,7 @@ import { MergesGrpcController } from './merges/merges.grpc.controller';
     HooksInstaller,
     RefJournal,
     PushStatsReader,
+    RefPacker,
     JournalRelay,
     TransportGrpcController,
     RefUpdater,

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Logger } from '@cairn/runtime';
 import { JournalEntry, RefJournal } from './ref-journal';
 import { PushStats, PushStatsReader } from './push-stats';
+import { RefPacker } from '../housekeeping/ref-packer';
 
 /** What the relay needs of an event log: publish a batch, resolve once it is durable. */
 export interface EnvelopePublisher {
@@ -35,6 +36,7 @@ export class JournalRelay implements OnApplicationShutdown {
   constructor(
     private readonly journal: RefJournal,
     private readonly stats: PushStatsReader,
+    private readonly packer: RefPacker,
     @Inject(ENVELOPE_PUBLISHER) private readonly publisher: EnvelopePublisher | null,
   ) {}
 
@@ -71,6 +73,7 @@ export class JournalRelay implements OnApplicationShutdown {
         const payload = { ...change, ...(await this.stats.read(change.repositoryId, change.updates)) };
         await this.publisher!.publish([{ id, type: 'references.updated', occurredAt, source: 'git-storage', payload, ...(traceparent ? { traceparent } : {}) }]);
         await this.journal.remove(name);
+        this.packer.noteChanges(change.repositoryId, change.updates.length);
       }
       this.failures = 0;
     } catch (error) {

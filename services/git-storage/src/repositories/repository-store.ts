@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GrpcStatus, RpcError } from '@cairn/contracts';
@@ -96,12 +96,18 @@ export class RepositoryStore {
       .split('\n')
       .filter(Boolean)
       .map((line) => ({ target: line.slice(0, 40), name: line.slice(41) }));
-    const head = await runGitChecked({ gitDir: dir, subcommand: 'symbolic-ref', flags: ['--quiet'], args: ['HEAD'] }, { timeoutMs: 10_000 }).then(
-      (b) => b.toString('utf8').trim(),
-      () => '',
-    );
-    return { refs, head };
+    return { refs, head: await symbolicHead(dir) };
   }
+}
+
+/**
+ * What HEAD points at (`symbolic-ref --quiet HEAD`), read from the file rather than by spawning
+ * git: every ref listing asks for it. '' when HEAD is detached (a commit id) or unreadable.
+ */
+async function symbolicHead(dir: string): Promise<string> {
+  const content = await readFile(join(dir, 'HEAD'), 'utf8').catch(() => '');
+  const match = /^ref: (refs\/\S+)\n?$/.exec(content);
+  return match ? match[1] : '';
 }
 
 /**
