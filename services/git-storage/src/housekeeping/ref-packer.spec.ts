@@ -60,6 +60,19 @@ describe('RefPacker', () => {
     expect(looseBranches(a.dir)).toBe(5);
   });
 
+  it("lists a page of references: after a name, in git's byte order, at most a limit", async () => {
+    const { id } = repositoryWithBranches(12);
+    const page = async (startAfter: string, limit: number) => (await store.listRefs(id, ['refs/heads/'], { startAfter, limit })).refs.map((r) => r.name);
+    // b0, b1, b10, b11, b2, … as git sorts them.
+    expect(await page('', 3)).toEqual(['refs/heads/b0', 'refs/heads/b1', 'refs/heads/b10']);
+    expect(await page('refs/heads/b10', 3)).toEqual(['refs/heads/b11', 'refs/heads/b2', 'refs/heads/b3']);
+    expect(await page('refs/heads/b8', 5)).toEqual(['refs/heads/b9']);
+    expect(await page('refs/heads/b9', 5)).toEqual([]);
+    // A name that is not a ref still positions the page.
+    expect(await page('refs/heads/b45', 2)).toEqual(['refs/heads/b5', 'refs/heads/b6']);
+    expect((await store.listRefs(id, ['refs/heads/'], { startAfter: 'refs/heads/b3' })).refs).toHaveLength(6);
+  });
+
   it('reads HEAD as symbolic-ref does: the branch, or nothing when detached', async () => {
     const { id, dir } = repositoryWithBranches(1);
     expect((await store.listRefs(id, ['refs/heads/'])).head).toBe('refs/heads/main');

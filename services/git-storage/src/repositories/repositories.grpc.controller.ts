@@ -17,6 +17,6 @@ export class RepositoriesGrpcController {
     deleted: await this.store.delete(req.repositoryId),
   }));
 
-  listRefs = unary(async (req: storage.ListRefsRequest): Promise<storage.ListRefsResponse> => this.store.listRefs(req.repositoryId, req.prefixes));
+  listRefs = unary(async (req: storage.ListRefsRequest): Promise<storage.ListRefsResponse> => this.store.listRefs(req.repositoryId, req.prefixes, { startAfter: req.startAfter, limit: req.limit }));
 }
 

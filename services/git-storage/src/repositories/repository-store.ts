@@ -82,7 +82,12 @@ export class RepositoryStore {
     return true;
   }
 
-  async listRefs(repositoryId: string, prefixes: string[]): Promise<{ refs: RefEntry[]; head: string }> {
+  /**
+   * Refs under the prefixes in name order, from `startAfter` on and at most `limit` (0: all) of them.
+   * git 2.39's for-each-ref cannot start after a name, so it lists them all; the page is cut here,
+   * so only the page crosses the wire (a ListBranches page of 10,000 branches sent all 10,000).
+   */
+  async listRefs(repositoryId: string, prefixes: string[], page: { startAfter?: string; limit?: number } = {}): Promise<{ refs: RefEntry[]; head: string }> {
     const dir = await this.require(repositoryId);
     for (const p of prefixes) {
       if (!p.startsWith('refs/')) throw new RpcError(GrpcStatus.INVALID_ARGUMENT, 'InvalidRefPrefix', `prefix must start with refs/: ${JSON.stringify(p)}`);
@@ -91,11 +96,12 @@ export class RepositoryStore {
       { gitDir: dir, subcommand: 'for-each-ref', flags: ['--format=%(objectname) %(refname)'], args: prefixes },
       { timeoutMs: 60_000, maxOutputBytes: 512 * 1024 * 1024 },
     );
-    const refs = out
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => ({ target: line.slice(0, 40), name: line.slice(41) }));
+    const lines = out.toString('utf8').split('\n').filter(Boolean);
+    // Names sort as bytes (git's order): compare the UTF-8 encodings, not JS strings.
+    const after = page.startAfter ? Buffer.from(page.startAfter) : undefined;
+    const first = after ? lines.findIndex((line) => Buffer.compare(Buffer.from(line.slice(41)), after) > 0) : 0;
+    const selected = first < 0 ? [] : page.limit ? lines.slice(first, first + page.limit) : lines.slice(first);
+    const refs = selected.map((line) => ({ target: line.slice(0, 40), name: line.slice(41) }));
     return { refs, head: await symbolicHead(dir) };
   }
 }

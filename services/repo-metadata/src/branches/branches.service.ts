@@ -63,8 +63,14 @@ export class BranchesService {
   async list(repositoryName: string, nextToken: string): Promise<metadata.ListBranchesResponse> {
     const repo = await this.repositories.getEntity(repositoryName);
     const after = nextToken ? decodeToken(nextToken) : '';
-    const { refs } = await callUnary(this.storage, this.storage.listRefs, { repositoryId: repo.repositoryId, prefixes: ['refs/heads/'] });
-    const names = refs.map((r) => r.name.slice('refs/heads/'.length)).filter((n) => n > after);
+    // One more than a page: whether there is a next page.
+    const { refs } = await callUnary(this.storage, this.storage.listRefs, {
+      repositoryId: repo.repositoryId,
+      prefixes: ['refs/heads/'],
+      startAfter: after ? `refs/heads/${after}` : '',
+      limit: PAGE_SIZE + 1,
+    });
+    const names = refs.map((r) => r.name.slice('refs/heads/'.length));
     const page = names.slice(0, PAGE_SIZE);
     return { branches: page, nextToken: names.length > PAGE_SIZE ? encodeToken(page[page.length - 1]) : '' };
   }

@@ -143,6 +143,12 @@ export interface ListRefsRequest {
   repositoryId: string;
   /** Only refs starting with one of these prefixes (e.g. "refs/heads/"); all refs when empty. */
   prefixes: string[];
+  /** Only refs whose full name sorts after this one (byte order, as git sorts); none when empty. */
+  startAfter?:
+    | string
+    | undefined;
+  /** At most this many refs (a page); 0 for all. */
+  limit?: number | undefined;
 }
 
 export interface Ref {
@@ -670,7 +676,7 @@ export const DeleteRepositoryResponse: MessageFns<DeleteRepositoryResponse> = {
 };
 
 function createBaseListRefsRequest(): ListRefsRequest {
-  return { repositoryId: "", prefixes: [] };
+  return { repositoryId: "", prefixes: [], startAfter: undefined, limit: undefined };
 }
 
 export const ListRefsRequest: MessageFns<ListRefsRequest> = {
@@ -680,6 +686,12 @@ export const ListRefsRequest: MessageFns<ListRefsRequest> = {
     }
     for (const v of message.prefixes) {
       writer.uint32(18).string(v!);
+    }
+    if (message.startAfter !== undefined) {
+      writer.uint32(26).string(message.startAfter);
+    }
+    if (message.limit !== undefined) {
+      writer.uint32(32).uint32(message.limit);
     }
     return writer;
   },
@@ -713,6 +725,22 @@ export const ListRefsRequest: MessageFns<ListRefsRequest> = {
             message.prefixes.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.startAfter = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -733,6 +761,12 @@ export const ListRefsRequest: MessageFns<ListRefsRequest> = {
         ? globalThis.String(object.repository_id)
         : "",
       prefixes: globalThis.Array.isArray(object?.prefixes) ? object.prefixes.map((e: any) => globalThis.String(e)) : [],
+      startAfter: isSet(object.startAfter)
+        ? globalThis.String(object.startAfter)
+        : isSet(object.start_after)
+        ? globalThis.String(object.start_after)
+        : undefined,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : undefined,
     };
   },
 
@@ -744,6 +778,12 @@ export const ListRefsRequest: MessageFns<ListRefsRequest> = {
     if (message.prefixes?.length) {
       obj.prefixes = message.prefixes;
     }
+    if (message.startAfter !== undefined) {
+      obj.startAfter = message.startAfter;
+    }
+    if (message.limit !== undefined) {
+      obj.limit = Math.round(message.limit);
+    }
     return obj;
   },
 
@@ -754,6 +794,8 @@ export const ListRefsRequest: MessageFns<ListRefsRequest> = {
     const message = createBaseListRefsRequest();
     message.repositoryId = object.repositoryId ?? "";
     message.prefixes = object.prefixes?.map((e) => e) || [];
+    message.startAfter = object.startAfter ?? undefined;
+    message.limit = object.limit ?? undefined;
     return message;
   },
 };
