@@ -6,6 +6,7 @@ import { Logger } from '@cairn/runtime';
 import { RepositoryStore } from '../repositories/repository-store';
 import { RefJournal } from '../ref-journal/ref-journal';
 import { firstMessage, killOnCancel, pumpCallToStdin, pumpStdoutToCall } from './pump';
+import { CapabilityAdvertisements } from './capability-cache';
 
 /** No byte in either direction for this long means the peer is gone. Never a total limit. */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -19,6 +20,7 @@ const IDLE_TIMEOUT_MS = 10 * 60_000;
 @Injectable()
 export class TransportGrpcController {
   private readonly logger = new Logger('git-storage');
+  private readonly capabilities = new CapabilityAdvertisements();
 
   constructor(
     private readonly repositories: RepositoryStore,
@@ -29,8 +31,15 @@ export class TransportGrpcController {
     try {
       const { repositoryId, service, gitProtocol } = call.request;
       const dir = await this.repositories.require(repositoryId);
+      const env = protocolEnv(gitProtocol);
+      const advertisement = serviceName(service) === 'upload-pack' ? await this.capabilities.forUploadPack(dir, gitProtocol) : undefined;
+      if (advertisement) {
+        call.write({ data: advertisement });
+        call.end();
+        return;
+      }
       const git = spawnGit(
-        { subcommand: serviceName(service), flags: ['--stateless-rpc', '--advertise-refs'], args: [dir], env: protocolEnv(gitProtocol) },
+        { subcommand: serviceName(service), flags: ['--stateless-rpc', '--advertise-refs'], args: [dir], env },
         { idleTimeoutMs: IDLE_TIMEOUT_MS },
       );
       killOnCancel(call, git);
