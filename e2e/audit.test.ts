@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
@@ -8,6 +7,7 @@ import { Client as PgClient } from 'pg';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, IAMClient, UploadSSHPublicKeyCommand } from '@aws-sdk/client-iam';
 import { createEventLog, type AuditRecord, type EventLog, type Subscription } from '@cairn/events';
 import { git, Stack, type AdminCredentials } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 /**
  * The audit trail as it leaves the services: one CloudTrail record per API call (allowed or
@@ -16,7 +16,7 @@ import { git, Stack, type AdminCredentials } from './support/stack';
 describe('audit records', () => {
   // The chain is also verified in the background, every 2 s here (hourly by default).
   const stack = new Stack(undefined, { CAIRN_AUDIT_VERIFY_INTERVAL_SECONDS: '2' });
-  const work = mkdtempSync(join(tmpdir(), 'cairn-audit-'));
+  const work = makeTempDir('cairn-audit-');
   let admin: AdminCredentials;
   let log: EventLog;
   let subscription: Subscription;

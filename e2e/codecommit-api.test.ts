@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { createEventLog, type AnyEventEnvelope, type EventLog } from '@cairn/events';
 import { git, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 const execFileAsync = promisify(execFile);
 
@@ -127,7 +127,7 @@ describe('CodeCommit repository API', () => {
 
   it('renames a repository, keeping its id, its content and its git URL under the new name', async () => {
     const { repositoryMetadata } = await sdk.send(new CreateRepositoryCommand({ repositoryName: 'before-rename' }));
-    const dir = mkdtempSync(join(tmpdir(), 'cairn-rename-'));
+    const dir = makeTempDir('cairn-rename-');
     git(['init', '-q', '-b', 'main', dir]);
     git(['-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'm'], { cwd: dir });
     git(['push', '-q', stack.gitUrl('before-rename'), 'main'], { cwd: dir });
@@ -207,7 +207,7 @@ describe('CodeCommit repository API', () => {
     try {
       const created = await sdk.send(new CreateRepositoryCommand({ repositoryName: 'evented' }));
       const repositoryId = created.repositoryMetadata!.repositoryId!;
-      const dir = mkdtempSync(join(tmpdir(), 'cairn-ev-'));
+      const dir = makeTempDir('cairn-ev-');
       git(['init', '-q', '-b', 'main', dir]);
       writeFileSync(join(dir, 'f'), 'x');
       git(['add', 'f'], { cwd: dir });

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeCommitClient,
@@ -12,12 +11,13 @@ import {
   UpdateDefaultBranchCommand,
 } from '@aws-sdk/client-codecommit';
 import { git, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 /** Branch operations through the AWS SDK, checked against what git itself sees. */
 describe('CodeCommit branches', () => {
   const stack = new Stack();
   let sdk: CodeCommitClient;
-  const work = mkdtempSync(join(tmpdir(), 'cairn-branches-'));
+  const work = makeTempDir('cairn-branches-');
 
   beforeAll(async () => {
     await stack.start();

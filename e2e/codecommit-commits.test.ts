@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -12,6 +11,7 @@ import {
   PutFileCommand,
 } from '@aws-sdk/client-codecommit';
 import { git, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 const execFileAsync = promisify(execFile);
 
@@ -19,7 +19,7 @@ const execFileAsync = promisify(execFile);
 describe('CodeCommit writes', () => {
   const stack = new Stack();
   let sdk: CodeCommitClient;
-  const work = mkdtempSync(join(tmpdir(), 'cairn-commits-'));
+  const work = makeTempDir('cairn-commits-');
 
   beforeAll(async () => {
     await stack.start();

@@ -1,6 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -20,6 +19,7 @@ import {
   paginateListFileCommitHistory,
 } from '@aws-sdk/client-codecommit';
 import { git, gitResult, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 const execFileAsync = promisify(execFile);
 const AUTHOR = ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com'];
@@ -100,7 +100,7 @@ const byPath = (a: { absolutePath?: string }, b: { absolutePath?: string }) => (
 describe('CodeCommit content reads', () => {
   const stack = new Stack();
   let sdk: CodeCommitClient;
-  const work = mkdtempSync(join(tmpdir(), 'cairn-content-'));
+  const work = makeTempDir('cairn-content-');
   const src = join(work, 'content');
   const c: Record<string, string> = {};
 

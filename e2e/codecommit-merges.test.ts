@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -38,6 +37,7 @@ import {
   ReplacementTypeEnum,
 } from '@aws-sdk/client-codecommit';
 import { git, gitResult, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 const execFileAsync = promisify(execFile);
 
@@ -70,7 +70,7 @@ const LOSING_ERRORS = ['ConcurrentReferenceUpdateException', 'ParentCommitIdOutd
 describe('CodeCommit merges', () => {
   const stack = new Stack();
   let sdk: CodeCommitClient;
-  const work = mkdtempSync(join(tmpdir(), 'cairn-merges-'));
+  const work = makeTempDir('cairn-merges-');
 
   beforeAll(async () => {
     await stack.start();

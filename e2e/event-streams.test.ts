@@ -1,11 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeCommitClient, CreatePullRequestCommand, CreateRepositoryCommand, PutRepositoryTriggersCommand, TestRepositoryTriggersCommand } from '@aws-sdk/client-codecommit';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { KAFKA_TOPICS } from '@cairn/events';
-import { testKafkaBrokers } from '@cairn/testing';
+import { testKafkaBrokers, makeTempDir } from '@cairn/testing';
 import { commitAll, initSource } from './support/fixtures';
 import { git, Stack } from './support/stack';
 
@@ -23,7 +22,7 @@ interface Seen {
 describe('event streams on Kafka', () => {
   const brokers = testKafkaBrokers();
   const stack = new Stack(undefined, { CAIRN_STREAM_KAFKA_BROKERS: brokers.join(',') });
-  const work = mkdtempSync(join(tmpdir(), 'cairn-streams-'));
+  const work = makeTempDir('cairn-streams-');
   const kafka = new Kafka({ clientId: 'e2e-streams', brokers, logLevel: logLevel.NOTHING });
   const consumers: Consumer[] = [];
   const seen: Record<string, Seen[]> = {};

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-codecommit';
 import {
@@ -18,6 +17,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { gitPasswordSignature } from '@cairn/aws-protocol';
 import { commitAll, initSource } from './support/fixtures';
 import { git, gitResult, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 interface Keys {
   accessKeyId: string;
@@ -33,7 +33,7 @@ interface Keys {
  * context policies see (aws:SourceIp, aws:ResourceTag).
  */
 describe('git authentication paths', () => {
-  const work = mkdtempSync(join(tmpdir(), 'cairn-git-auth-'));
+  const work = makeTempDir('cairn-git-auth-');
   const cert = join(work, 'cert.pem');
   const key = join(work, 'key.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });

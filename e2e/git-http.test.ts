@@ -1,15 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { git, gitResult, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 /** Git over smart HTTP end to end: a real stack, the real git client, the real AWS SDK. */
 describe('git over HTTPS', () => {
   const stack = new Stack();
   let client: CodeCommitClient;
-  const work = mkdtempSync(join(tmpdir(), 'cairn-git-'));
+  const work = makeTempDir('cairn-git-');
 
   beforeAll(async () => {
     await stack.start();

@@ -1,12 +1,11 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ClientChannel } from 'ssh2';
 import { CodeCommitClient, CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { AttachUserPolicyCommand, CreateUserCommand, IAMClient, UploadSSHPublicKeyCommand } from '@aws-sdk/client-iam';
-import { waitFor } from '@cairn/testing';
+import { waitFor, makeTempDir } from '@cairn/testing';
 import { git, gitResult, Stack } from './support/stack';
 
 /**
@@ -20,7 +19,7 @@ type Key = { path: string; id: string };
 /** One stack with `env` set while it starts, an admin SDK, keys made with ssh-keygen, real ssh and git. */
 function sshStack(env: Record<string, string>) {
   const stack = new Stack();
-  const work = mkdtempSync(join(tmpdir(), 'cairn-ssh-limits-'));
+  const work = makeTempDir('cairn-ssh-limits-');
   const knownHosts = join(work, 'known_hosts');
   let iam: IAMClient;
   let codecommit: CodeCommitClient;

@@ -1,7 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
 import {
@@ -14,7 +13,7 @@ import {
   UpdateSSHPublicKeyCommand,
   UploadSSHPublicKeyCommand,
 } from '@aws-sdk/client-iam';
-import { waitFor } from '@cairn/testing';
+import { waitFor, makeTempDir } from '@cairn/testing';
 import { writeRandomFile } from './support/fixtures';
 import { gitProcessesFor } from './support/raw-git';
 import { git, gitResult, Stack } from './support/stack';
@@ -22,7 +21,7 @@ import { git, gitResult, Stack } from './support/stack';
 /** Git over SSH end to end: a real stack, real OpenSSH `ssh`, real git, keys uploaded through IAM. */
 describe('git over SSH', () => {
   const stack = new Stack();
-  const work = mkdtempSync(join(tmpdir(), 'cairn-git-ssh-'));
+  const work = makeTempDir('cairn-git-ssh-');
   const knownHosts = join(work, 'known_hosts');
   let iam: IAMClient;
   let codecommit: CodeCommitClient;

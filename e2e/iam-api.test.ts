@@ -1,6 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -54,6 +53,7 @@ import {
   UploadSSHPublicKeyCommand,
 } from '@aws-sdk/client-iam';
 import { Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 const execFileAsync = promisify(execFile);
 const ALLOW_READ = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['codecommit:Get*', 'codecommit:GitPull'], Resource: '*' }] });
@@ -63,7 +63,7 @@ const POWER_USER = 'arn:aws:iam::aws:policy/AWSCodeCommitPowerUser';
 /** The IAM API as @aws-sdk/client-iam and `aws iam` use it against an all-in-one stack. */
 describe('IAM API', () => {
   const stack = new Stack();
-  const keys = mkdtempSync(join(tmpdir(), 'cairn-iam-keys-'));
+  const keys = makeTempDir('cairn-iam-keys-');
   let iam: IAMClient;
 
   beforeAll(async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryCommand, DeleteBranchCommand } from '@aws-sdk/client-codecommit';
 import {
@@ -12,11 +11,12 @@ import {
   UpdateServiceSpecificCredentialCommand,
 } from '@aws-sdk/client-iam';
 import { git, gitResult, Stack, type AdminCredentials } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 /** The policy engine behind every API call and every pushed ref, with real IAM, SDK and git clients. */
 describe('IAM policies enforced', () => {
   const stack = new Stack();
-  const work = mkdtempSync(join(tmpdir(), 'cairn-iam-enforce-'));
+  const work = makeTempDir('cairn-iam-enforce-');
   let admin: AdminCredentials;
   let iam: IAMClient;
 

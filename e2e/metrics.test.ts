@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CodeCommitClient,
@@ -13,6 +12,7 @@ import {
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { commitAll, initSource } from './support/fixtures';
 import { git, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 /** One sample of a Prometheus exposition: `name{labels} value`, labels as written. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -32,7 +32,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
  */
 describe('metrics', () => {
   const stack = new Stack();
-  const work = mkdtempSync(join(tmpdir(), 'cairn-metrics-'));
+  const work = makeTempDir('cairn-metrics-');
   let sdk: CodeCommitClient;
 
   const scrape = (service: string): Promise<string> => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { makeTempDir } from '@cairn/testing';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -28,7 +28,7 @@ const alive = (pid: number) => {
 /** The product contract of `npm start`, exactly as a user runs it. */
 describe('npm start', () => {
   it('prints a ready line, writes the credentials and the process table, and stops cleanly on Ctrl-C', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cairn-npm-start-'));
+    const dataDir = makeTempDir('cairn-npm-start-');
     const httpPort = await freePort();
     const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, CAIRN_DATA_DIR: dataDir, CAIRN_HTTP_PORT: String(httpPort), CAIRN_SSH_PORT: '2299' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
@@ -39,6 +38,7 @@ import {
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { createEventLog, type AnyEventEnvelope } from '@cairn/events';
 import { git, Stack, type AdminCredentials } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 /**
  * Pull requests end to end: the AWS SDK and CLI against the running platform, branches moved by
@@ -46,7 +46,7 @@ import { git, Stack, type AdminCredentials } from './support/stack';
  */
 describe('pull requests', () => {
   const stack = new Stack();
-  const work = mkdtempSync(join(tmpdir(), 'cairn-prs-'));
+  const work = makeTempDir('cairn-prs-');
   let admin: AdminCredentials;
   let sdk: CodeCommitClient;
   let iam: IAMClient;

@@ -1,11 +1,11 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { commitAll, initSource } from './support/fixtures';
 import { git, Stack } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 interface Span {
   service: string;
@@ -38,7 +38,7 @@ describe('traces', () => {
   const spans: Span[] = [];
   let collector: Server;
   let stack: Stack;
-  const work = mkdtempSync(join(tmpdir(), 'cairn-traces-'));
+  const work = makeTempDir('cairn-traces-');
 
   beforeAll(async () => {
     collector = createServer((req, res) => {

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeCommitClient, CreateRepositoryCommand, GetRepositoryTriggersCommand, PutRepositoryTriggersCommand, RepositoryTrigger, TestRepositoryTriggersCommand } from '@aws-sdk/client-codecommit';
 import { git, Stack, type AdminCredentials } from './support/stack';
+import { makeTempDir } from '@cairn/testing';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -19,7 +19,7 @@ interface Received {
  */
 describe('repository triggers', () => {
   const stack = new Stack();
-  const work = mkdtempSync(join(tmpdir(), 'cairn-triggers-'));
+  const work = makeTempDir('cairn-triggers-');
   let admin: AdminCredentials;
   let sdk: CodeCommitClient;
   let server: Server;

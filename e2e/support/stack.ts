@@ -1,8 +1,8 @@
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeTempDir } from '@cairn/testing';
 
 export interface AdminCredentials {
   accountId: string;
@@ -61,7 +61,7 @@ export class Stack {
 
   /** `env`: extra settings of the stack, e.g. CAIRN_TLS_CERT_FILE and CAIRN_TLS_KEY_FILE for HTTPS. */
   constructor(
-    readonly dataDir: string = mkdtempSync(join(tmpdir(), 'cairn-e2e-')),
+    readonly dataDir: string = makeTempDir('cairn-e2e-'),
     readonly env: Record<string, string> = {},
   ) {}
 

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testHelm } from '../../libs/testing/src/helm';
 import { CHART, MONITORING_APIS, ROOT, VALUES_CASES, helm, parseYaml, read, renderChart } from './support';
+import { makeTempDir } from '@cairn/testing';
 
 describe('charts/cairn', () => {
   describe.each(Object.entries(VALUES_CASES))('with %s values', (_name, files) => {
@@ -79,7 +79,7 @@ describe('charts/cairn', () => {
 
   it('has a NOTES.txt that tells a new user how to get the admin credentials and clone', () => {
     // `helm install --dry-run` wants a cluster; render NOTES.txt as an ordinary template of a copy instead.
-    const copy = mkdtempSync(join(tmpdir(), 'cairn-chart-'));
+    const copy = makeTempDir('cairn-chart-');
     try {
       cpSync(CHART, join(copy, 'cairn'), { recursive: true });
       const notes = read(join(copy, 'cairn/templates/NOTES.txt'));
@@ -135,7 +135,7 @@ describe('k8s/ (plain manifests)', () => {
 
 describe('the chart packages', () => {
   it('without the CI values files (.helmignore)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'cairn-package-'));
+    const out = makeTempDir('cairn-package-');
     try {
       const result = helm(['package', CHART, '--destination', out]);
       expect(result.status).toBe(0);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
-import { createTestDatabase } from '@cairn/testing';
+import { createTestDatabase, makeTempDir } from '@cairn/testing';
 import { ROOT } from './support';
 import { Stack } from '../../e2e/support/stack';
 
@@ -67,7 +67,7 @@ async function fakeKubernetesApi(nodes: Record<string, Record<string, string>> =
 }
 
 function serviceAccountDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-sa-'));
+  const dir = makeTempDir('cairn-sa-');
   writeFileSync(join(dir, 'token'), TOKEN);
   writeFileSync(join(dir, 'namespace'), 'cairn');
   return dir;
@@ -126,7 +126,7 @@ describe('node-zone (git-storage init container)', () => {
 
   it('hands the zone to git-storage through CAIRN_ZONE_FILE', async () => {
     // The entry point exports CAIRN_ZONE from the file before it starts the service: show it with a stand-in service.
-    const app = mkdtempSync(join(tmpdir(), 'cairn-app-'));
+    const app = makeTempDir('cairn-app-');
     mkdirSync(join(app, 'services/git-storage/dist'), { recursive: true });
     writeFileSync(join(app, 'services/git-storage/dist/main.js'), 'process.stdout.write(`zone=${process.env.CAIRN_ZONE}`)');
     writeFileSync(join(app, 'zone'), 'eu-west-1c');

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { testKubeValidatePython } from '../../libs/testing/src/helm';
 import { ROOT, read, serviceNames } from './support';
+import { makeTempDir } from '@cairn/testing';
 
 const DOCKERFILE = join(ROOT, 'docker/Dockerfile');
 const ENTRYPOINT = join(ROOT, 'docker/entrypoint.sh');
@@ -96,7 +96,7 @@ describe('docker/entrypoint.sh', () => {
   describe('drain (the preStop hook)', () => {
     let proc: string;
     beforeEach(() => {
-      proc = mkdtempSync(join(tmpdir(), 'cairn-proc-'));
+      proc = makeTempDir('cairn-proc-');
       mkdirSync(join(proc, 'net'));
       writeFileSync(join(proc, 'net/tcp'), '  sl  local_address rem_address   st tx_queue rx_queue\n');
       writeFileSync(join(proc, 'net/tcp6'), '');
