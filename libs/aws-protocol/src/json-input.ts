@@ -17,6 +17,16 @@ export function requiredString(input: Record<string, unknown>, member: string, m
   return value;
 }
 
+/**
+ * An optional string member whose shape has a minimum length of 1: absent is '', but a member
+ * that is present and empty breaks the model's constraint (`invalidCode`), it is not "absent".
+ */
+export function optionalNonEmptyString(input: Record<string, unknown>, member: string, invalidCode: string, invalidMessage: string): string {
+  const value = optionalString(input, member);
+  if (value === '' && input[member] === '') throw new AwsError(invalidCode, invalidMessage);
+  return value;
+}
+
 export function optionalStringMap(input: Record<string, unknown>, member: string): Record<string, string> {
   const value = input[member];
   if (value === undefined || value === null) return {};

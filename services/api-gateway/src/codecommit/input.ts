@@ -1,4 +1,4 @@
-export { optionalString, requiredString, optionalStringMap, optionalStringList, optionalObjectList, optionalEnum, optionalPositiveInt } from '@cairn/aws-protocol';
+export { optionalString, optionalNonEmptyString, requiredString, optionalStringMap, optionalStringList, optionalObjectList, optionalEnum, optionalPositiveInt } from '@cairn/aws-protocol';
 
 /**
  * `codecommit:References` for an operation that moves one branch, as IAM evaluates branch-level

@@ -4,7 +4,7 @@ import { callUnary, createClient, metadataMerge, storageMerge as sm } from '@cai
 import { commitMergeOption, mergeCommitFields, mergeOption, mergeSpec } from '@cairn/codecommit';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Operation } from '../operation';
-import { optionalPositiveInt, optionalString, optionalStringList, requiredString } from './input';
+import { optionalNonEmptyString, optionalPositiveInt, optionalString, optionalStringList, requiredString } from './input';
 import { RepositoryArns } from './repository-arns';
 
 const NAME_REQUIRED = ['RepositoryNameRequiredException', 'A repository name is required, but was not specified.'] as const;
@@ -131,7 +131,9 @@ export class MergeOperations implements OnApplicationShutdown {
         ...mergeCommitFields(input),
         context: undefined,
       },
-      targetBranch: optionalString(input, 'targetBranch'),
+      // Absent, the destination branch moves; an empty name is not a branch (the model's min length
+      // is 1). Only the branch merges have the member.
+      targetBranch: moveBranch ? optionalNonEmptyString(input, 'targetBranch', 'InvalidTargetBranchException', 'The specified target branch is not valid.') : '',
       moveBranch,
       actorArn: caller.arn,
     });

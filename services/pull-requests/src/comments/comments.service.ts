@@ -256,9 +256,11 @@ export class CommentsService {
     const repositoryName = optionalString(input, 'repositoryName');
     const beforeCommitId = commitIdOf(input, 'beforeCommitId', false);
     const afterCommitId = commitIdOf(input, 'afterCommitId', false);
-    // The three go together: naming a comparison needs its repository and both commits.
-    const filtered = !!(repositoryName || beforeCommitId || afterCommitId);
-    if (filtered && !repositoryName) throw prError('RepositoryNameRequiredException', 'A repository name is required with beforeCommitId and afterCommitId.');
+    // The three go together: naming a comparison needs its repository and both commits. A
+    // repositoryName that is present but empty breaks the model's min length: it is not "absent".
+    const named = input.repositoryName !== undefined && input.repositoryName !== null;
+    const filtered = !!(named || beforeCommitId || afterCommitId);
+    if (filtered && !repositoryName) throw prError('RepositoryNameRequiredException', named ? 'A repository name is required, but was not specified.' : 'A repository name is required with beforeCommitId and afterCommitId.');
     if (filtered && (!beforeCommitId || !afterCommitId)) throw prError('CommitIdRequiredException', 'Both beforeCommitId and afterCommitId are required with repositoryName.');
     const limit = pageSize(input, DEFAULT_COMMENTS_PAGE, MAX_COMMENTS_PAGE);
     const after = decodePageToken(input);

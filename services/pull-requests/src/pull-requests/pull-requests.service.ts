@@ -268,6 +268,10 @@ export class PullRequestsService {
     const repositoryName = requiredString(input, 'repositoryName', 'RepositoryNameRequiredException', 'A repository name is required.');
     const expectedSource = optionalString(input, 'sourceCommitId');
     if (expectedSource && !/^[0-9a-f]{40}$/.test(expectedSource)) throw prError('InvalidCommitIdException', `The commit ID ${expectedSource} is not valid.`);
+    // The merge members are checked before the pull request's state: a bad enum is refused even
+    // when the pull request is closed, as a request that breaks the model is.
+    const settings = option === sm.MergeOption.FAST_FORWARD_MERGE ? NO_CONFLICT_SETTINGS : conflictSettings(input);
+    const commitFields = mergeCommitFields(input);
     const existing = await this.db.getRepository(PullRequestEntity).findOneBy({ pullRequestId: id });
     if (!existing) throw prError('PullRequestDoesNotExistException', `Pull request ${id} does not exist.`);
     const repo = await this.upstreams.repository(repositoryName);
@@ -281,10 +285,10 @@ export class PullRequestsService {
       result = await callUnary(this.upstreams.merges, this.upstreams.merges.merge, {
         repositoryName: repo.repositoryName,
         request: {
-          spec: { repositoryId: '', sourceRevision: pull.sourceCommit, destinationRevision: pull.destinationReference, ...(option === sm.MergeOption.FAST_FORWARD_MERGE ? NO_CONFLICT_SETTINGS : conflictSettings(input)) },
+          spec: { repositoryId: '', sourceRevision: pull.sourceCommit, destinationRevision: pull.destinationReference, ...settings },
           option,
           targetRef: '',
-          ...mergeCommitFields(input),
+          ...commitFields,
           context: undefined,
         },
         targetBranch: pull.destinationReference.slice('refs/heads/'.length),
