@@ -16,8 +16,12 @@ const { Client } = require('pg');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The relay's batchSize tried as a configuration option (OutboxRelayOptions.batchSize; its default is 100). */
-export const RELAY_OPTION_BATCH = 500;
+/**
+ * OutboxRelay's default batchSize before commit 4651ff8 (which raised it to 500), run once more as a
+ * configuration option (OutboxRelayOptions.batchSize) to show what the change bought. Goal 1a's run
+ * uses the relay's defaults as built; the bench reads them from the product (relayDefaults).
+ */
+export const RELAY_BATCH_BEFORE = { batchSize: 100, commit: '4651ff8' };
 
 const STORE_DBS = ['store_alone', 'store_concurrent', 'store_many500', 'store_many100'];
 
@@ -102,18 +106,24 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
     ctx.producer = startWorker(join(import.meta.dirname, 'producer.mjs'), { name: 'producer', logFile: join(workDir, 'producer.log') });
     ctx.ingest = startWorker(join(import.meta.dirname, 'ingest.mjs'), { name: 'audit-ingest', logFile: join(workDir, 'audit-ingest.log') });
     const { producer, ingest } = ctx;
+    // The relay's defaults as built: the baselines send batches of its default size, as the relay does.
+    const relayDefaults = await producer.call('relayDefaults');
+    machine.relayDefaults = relayDefaults;
+    const relayBatch = relayDefaults.batchSize;
+    log(`  OutboxRelay defaults (libs/events/dist): batchSize ${relayBatch}, poll every ${relayDefaults.pollIntervalMs} ms`);
 
     // ------------------------------------------------------------ baselines
     await step('rawKafka', `baseline: raw kafkajs produce → consume, ${scale.baselineEvents.toLocaleString('en')} messages`, async () => {
       const topic = 'bench.raw';
       await ingest.call('rawConsumeStart', { brokers, topic }, 90_000);
       const warmup = 1_000;
-      const sent = await producer.call('rawProduce', { brokers, topic, count: scale.baselineEvents, batch: 100, warmup }, 300_000);
+      const sent = await producer.call('rawProduce', { brokers, topic, count: scale.baselineEvents, batch: relayBatch, warmup }, 300_000);
       const { value: s, finished } = await until(() => ingest.call('rawStatus'), (x) => x.count >= warmup + scale.baselineEvents, 120_000);
       await ingest.call('rawStop');
       const commits = await ingest.call('commitLatency', { brokers, topic, n: 200 }, 120_000);
       return {
         events: scale.baselineEvents,
+        batch: relayBatch,
         consumed: s.count - warmup,
         finished,
         bytesPerMessage: sent.bytesPerMessage,
@@ -127,11 +137,12 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
     await step('logTransport', `baseline: libs/events KafkaEventLog publish → subscribe (no-op handler), ${scale.transportEvents.toLocaleString('en')} events`, async () => {
       const eventLogUrl = `kafka://${kafka.brokers}?topic=bench.transport`;
       await ingest.call('logSubscribe', { eventLogUrl, group: 'bench.transport' }, 90_000);
-      const sent = await producer.call('logPublish', { eventLogUrl, count: scale.transportEvents, batch: 100 }, 300_000);
+      const sent = await producer.call('logPublish', { eventLogUrl, count: scale.transportEvents, batch: relayBatch }, 300_000);
       const { value: s, finished } = await until(() => ingest.call('logStatus'), (x) => x.count >= scale.transportEvents, scale.drainLimitS * 1000, 250);
       await ingest.call('logStop');
       return {
         events: scale.transportEvents,
+        batch: relayBatch,
         consumed: s.count,
         finished,
         publishRate: sent.sent / ((sent.endedAt - sent.startedAt) / 1000),
@@ -182,10 +193,12 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       await producer.call('burst', { count: scale.warmupEvents, txSize: 100, style });
       const warm = await until(stored, (v) => v >= scale.warmupEvents, 120_000, 100);
       if (!warm.finished) throw new Error(`${label} warm-up: only ${warm.value} of ${scale.warmupEvents} events reached the audit store in 120 s`);
+      const topicConfig = await producer.call('topicConfig', { brokers, topic }, 60_000).catch((e) => ({ error: String(e.message ?? e).slice(0, 300) }));
       await producer.call('stamps');
       await ingest.call('stamps');
       await ingest.call('takeCalls');
-      return { label, style, relayBatchSize: opened.relayBatchSize, base: warm.value, topic };
+      // relayBatchOption: the batchSize passed to OutboxRelay (undefined: its default).
+      return { label, style, relayBatchSize: opened.relayBatchSize, relayBatchOption: relayBatchSize, base: warm.value, topic, topicConfig };
     };
     const closePipeline = async () => {
       await producer.call('close', {}, 60_000);
@@ -210,8 +223,8 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       const sampler = (async () => {
         while (sampling) {
           try {
-            const [unpublished, count] = await Promise.all([producer.call('unpublished'), stored()]);
-            timeline.push({ s: (wallNow() - t0) / 1000, unpublished, stored: count - p.base });
+            const [{ unpublished, committed, published }, count] = await Promise.all([producer.call('progress'), stored()]);
+            timeline.push({ s: (wallNow() - t0) / 1000, committed, unpublished, published, stored: count - p.base });
           } catch {
             /* a sample missed */
           }
@@ -237,6 +250,8 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
       return {
         style: p.style,
         relayBatchSize: p.relayBatchSize,
+        relayBatchOption: p.relayBatchOption,
+        topicConfig: p.topicConfig,
         events: scale.burstEvents,
         txSize: 100,
         writers: burst.writers,
@@ -339,8 +354,13 @@ export async function runPipelineGoal({ scale, workDir, log, step, results, mach
     if (easy < scale.lagRate) {
       await step('lagEasy', `product path: lag at ${easy} events/s (about half its sustained rate) for ${scale.lagSeconds} s`, withPipeline('lagEasy', { style: 'all' }, (p) => lagRun(p, easy, scale.lagSeconds)));
     }
-    // A configuration option, not a code change: OutboxRelayOptions.batchSize 500 instead of the default 100.
-    await step('throughputRelay500', `product path with OutboxRelay batchSize 500 (a configuration option): ${burstText('all')}`, withPipeline('throughputRelay500', { style: 'all', relayBatchSize: RELAY_OPTION_BATCH }, throughput));
+    // What the default change bought: goal 1a's run with the relay's batchSize at its former default.
+    const before = RELAY_BATCH_BEFORE;
+    await step(
+      'throughputRelay100',
+      `product path with OutboxRelay batchSize ${before.batchSize} (its default before commit ${before.commit}; now ${relayBatch}): ${burstText('all')}`,
+      async () => ({ ...(await withPipeline('throughputRelay100', { style: 'all', relayBatchSize: before.batchSize }, throughput)()), defaultBefore: before.commit }),
+    );
   } finally {
     await stopAll();
     cleanups.delete(stopAll);

@@ -2,14 +2,17 @@
 // OUTBOX_ENTITIES, opened with libs/runtime's openDatabase as every service opens its database),
 // events written into the outbox inside the transactions it commits, and the real OutboxRelay
 // publishing to the Kafka event log (createEventLog('kafka://…')), kicked after each commit as
-// repo-metadata does.
+// repo-metadata does. The relay runs with its defaults (OutboxRelay's own batchSize, 500 since
+// commit 4651ff8) unless the run passes `relayBatchSize`.
 //
 // Two producer styles, both product code: 'all' — appendAllToOutbox with the transaction's events
 // in one call (one multi-row INSERT); 'each' — appendToOutbox once per event (one INSERT each).
 //
 // Instrumentation only, no behaviour change: the time each transaction committed, and the time
-// each event's publish() to Kafka resolved (a wrapper around the EventLog handed to the relay), and
-// the time the relay spent in each part of its batches (its SELECT, publish() and UPDATE).
+// each event's publish() to Kafka resolved (a wrapper around the EventLog handed to the relay), the
+// time the relay spent in each part of its batches (its SELECT, publish() and UPDATE), and the
+// produce requests KafkaEventLog made for those publishes (it splits a publish into requests of
+// about 1 MiB; a wrapper on its kafkajs producer's send counts them and their bytes).
 //
 // Also the producer halves of the baselines: raw kafkajs sends, and KafkaEventLog.publish alone.
 import { createRequire } from 'node:module';
@@ -19,7 +22,7 @@ import { samplePayload, sampleEnvelope } from './records.mjs';
 const require = createRequire(import.meta.url);
 const { OUTBOX_ENTITIES, OutboxRelay, appendAllToOutbox, appendToOutbox, createEventLog } = require('@cairn/events');
 const { openDatabase } = require('@cairn/runtime');
-const { Kafka, logLevel, Partitioners } = require('kafkajs');
+const { ConfigResourceTypes, Kafka, logLevel, Partitioners } = require('kafkajs');
 
 const SOURCE = 'bench-producer';
 let db;
@@ -27,8 +30,11 @@ let eventLog;
 let relay;
 const commits = new Stamps();
 const published = new Stamps();
-/** The relay's work: its SELECT of unpublished rows, publish() to Kafka and UPDATE marking them, each { n, ms } (publish also events). */
-const freshRelayCalls = () => ({ select: { n: 0, ms: 0 }, publish: { n: 0, events: 0, ms: 0 }, update: { n: 0, ms: 0 } });
+/**
+ * The relay's work: its SELECT of unpublished rows, publish() to Kafka and UPDATE marking them, each
+ * { n, ms } (publish also: events, and the produce requests KafkaEventLog sent for them and their value bytes).
+ */
+const freshRelayCalls = () => ({ select: { n: 0, ms: 0 }, publish: { n: 0, events: 0, ms: 0, requests: 0, bytes: 0 }, update: { n: 0, ms: 0 } });
 let relayCalls = freshRelayCalls();
 let nextIndex = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -59,6 +65,30 @@ async function commitEvents(n, style) {
   return ids.length;
 }
 
+/**
+ * Counts the produce requests of a createEventLog('kafka://…') log (a MeasuredEventLog around a
+ * KafkaEventLog): wraps the send of the kafkajs producer its private producer() hands out.
+ */
+function countRequests(log) {
+  const kafkaLog = log.inner ?? log;
+  if (typeof kafkaLog.producer !== 'function') return;
+  const producerOf = kafkaLog.producer.bind(kafkaLog);
+  const counted = new WeakSet();
+  kafkaLog.producer = async () => {
+    const producer = await producerOf();
+    if (!counted.has(producer)) {
+      counted.add(producer);
+      const send = producer.send.bind(producer);
+      producer.send = (request) => {
+        relayCalls.publish.requests++;
+        for (const m of request.messages) relayCalls.publish.bytes += Buffer.byteLength(m.value);
+        return send(request);
+      };
+    }
+    return producer;
+  };
+}
+
 function checkStyle(style) {
   if (!STYLES.includes(style)) throw new Error(`unknown producer style ${style} (${STYLES.join(', ')})`);
   return style;
@@ -76,11 +106,12 @@ async function close() {
 
 serveWorker(
   {
-    /** `relayBatchSize`: OutboxRelayOptions.batchSize (a configuration option; default: the relay's own, 100). */
+    /** `relayBatchSize`: OutboxRelayOptions.batchSize (a configuration option; when absent, the relay's own default). */
     async open({ databaseUrl, eventLogUrl, relayBatchSize }) {
       if (db) await close();
       db = await openDatabase(databaseUrl, OUTBOX_ENTITIES);
       eventLog = createEventLog(eventLogUrl, { clientId: SOURCE });
+      countRequests(eventLog);
       const publish = eventLog.publish.bind(eventLog);
       eventLog.publish = async (events) => {
         const started = wallNow();
@@ -109,6 +140,26 @@ serveWorker(
       timed('update', 'update');
       relay.start();
       return { poolSize: db.options.extra?.max, relayBatchSize: relay.batchSize };
+    },
+
+    /** OutboxRelay's defaults as built (read from an instance on a stub DataSource; it is never started). */
+    relayDefaults() {
+      const probe = new OutboxRelay({ dataSource: { getRepository: () => undefined }, eventLog: undefined });
+      return { batchSize: probe.batchSize, pollIntervalMs: probe.pollIntervalMs };
+    },
+
+    /** The topic's settings on the broker, as KafkaEventLog created it. */
+    async topicConfig({ brokers, topic }) {
+      const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.WARN }).admin();
+      await admin.connect();
+      try {
+        const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }] });
+        const [{ partitions }] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        const entry = resources[0]?.configEntries.find((c) => c.configName === 'max.message.bytes');
+        return { maxMessageBytes: entry ? Number(entry.configValue) : undefined, partitions: partitions.length };
+      } finally {
+        await admin.disconnect();
+      }
     },
 
     close,
@@ -157,9 +208,10 @@ serveWorker(
       return { startedAt, endedAt: wallNow(), committed, transactions, maxBehind, style };
     },
 
-    async unpublished() {
+    /** Outbox rows not yet published, and the events committed and published since the last stamps(). */
+    async progress() {
       const [row] = await db.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
-      return row.n;
+      return { unpublished: row.n, committed: commits.size, published: published.size };
     },
 
     stamps() {
@@ -195,7 +247,7 @@ serveWorker(
       }
     },
 
-    /** Baseline: libs/events' KafkaEventLog.publish alone (no database), batches of `batch` as the relay sends them. */
+    /** Baseline: libs/events' KafkaEventLog.publish alone (no database), in publishes of `batch` events (the relay's default batch). */
     async logPublish({ eventLogUrl, count, batch }) {
       const log = createEventLog(eventLogUrl, { clientId: 'bench-log' });
       try {
