@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { realisticPolicies as realisticPolicyDocuments } from '../lib/realistic-policies.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -51,47 +52,8 @@ const REGION = 'us-east-1';
 const repoArn = (name) => `arn:aws:codecommit:${REGION}:${ACCOUNT}:${name}`;
 const REPOS = Array.from({ length: 50 }, (_, i) => (i % 5 === 0 ? `alice-tool-${i}` : `service-${i}`));
 
-// --- the principal's policies: 10 documents × 20 statements --------------------------------------
-const READ = ['codecommit:BatchGet*', 'codecommit:Describe*', 'codecommit:Get*', 'codecommit:List*', 'codecommit:GitPull'];
-const WRITE = ['codecommit:Create*', 'codecommit:Put*', 'codecommit:Post*', 'codecommit:Update*', 'codecommit:Merge*', 'codecommit:DeleteBranch', 'codecommit:GitPush'];
-const PROTECTED = ['codecommit:GitPush', 'codecommit:DeleteBranch', 'codecommit:PutFile', 'codecommit:MergeBranchesBy*', 'codecommit:MergePullRequestBy*'];
-
-function statementFor(p, s) {
-  const repo = repoArn(`service-${(p * 20 + s) % 50}`);
-  switch (s % 10) {
-    case 0:
-      return { Sid: `Read${p}x${s}`, Effect: 'Allow', Action: READ, Resource: `arn:aws:codecommit:${REGION}:${ACCOUNT}:service-${p}*` };
-    case 1:
-      return { Sid: `Write${p}x${s}`, Effect: 'Allow', Action: WRITE, Resource: [repo, repoArn(`service-${(p + s) % 50}`)], Condition: { StringEquals: { 'aws:ResourceTag/team': ['platform', 'web'] } } };
-    case 2:
-      return {
-        Sid: `Protect${p}x${s}`,
-        Effect: 'Deny',
-        Action: PROTECTED,
-        Resource: repo,
-        Condition: { StringEqualsIfExists: { 'codecommit:References': ['refs/heads/main', 'refs/heads/prod'] }, Null: { 'codecommit:References': 'false' } },
-      };
-    case 3:
-      return { Sid: `Own${p}x${s}`, Effect: 'Allow', Action: 'codecommit:*', Resource: `arn:aws:codecommit:*:${ACCOUNT}:\${aws:username}-*` };
-    case 4:
-      return { Sid: `Office${p}x${s}`, Effect: 'Deny', Action: 'codecommit:*', Resource: repo, Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] } } };
-    case 5:
-      return { Sid: `Window${p}x${s}`, Effect: 'Allow', Action: ['codecommit:GitPush', 'codecommit:GitPull'], Resource: repo, Condition: { DateGreaterThan: { 'aws:CurrentTime': '2024-01-01T00:00:00Z' }, DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } } };
-    case 6:
-      return { Sid: `Tags${p}x${s}`, Effect: 'Allow', Action: ['codecommit:TagResource', 'codecommit:UntagResource'], Resource: repo, Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['team', 'env', 'cost-*'] } } };
-    case 7:
-      return { Sid: `Secret${p}x${s}`, Effect: 'Deny', Action: 'codecommit:*', Resource: '*', Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/Status': 'Secret' } } };
-    case 8:
-      return { Sid: `Branches${p}x${s}`, Effect: 'Allow', Action: ['codecommit:GitPush', 'codecommit:CreateBranch'], Resource: repo, Condition: { StringLike: { 'codecommit:References': ['refs/heads/${aws:username}/*', 'refs/heads/feature/*'] } } };
-    default:
-      return { Sid: `NotIam${p}x${s}`, Effect: 'Allow', NotAction: ['iam:*', 'sts:*', 'codecommit:Delete*'], Resource: `arn:aws:codecommit:${REGION}:${ACCOUNT}:service-${p}?` };
-  }
-}
-
-const realisticPolicies = Array.from({ length: 10 }, (_, p) => ({
-  id: `arn:aws:iam::${ACCOUNT}:policy/team-${p}`,
-  document: JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 20 }, (_, s) => statementFor(p, s)) }),
-}));
+// --- the principal's policies: 10 documents × 20 statements (bench/lib/realistic-policies.mjs) ---
+const realisticPolicies = realisticPolicyDocuments(ACCOUNT, REGION).map((document, p) => ({ id: `arn:aws:iam::${ACCOUNT}:policy/team-${p}`, document }));
 
 // Worst case: every statement matches every codecommit action; every condition fails (or, for
 // the Deny statements, does not apply), so nothing short-circuits.

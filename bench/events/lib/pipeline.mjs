@@ -11,8 +11,7 @@ import { startWorker, wallNow } from './worker.mjs';
 import { pipelineCpu } from './cpu.mjs';
 
 const require = createRequire(import.meta.url);
-const { startKafka, startPostgres } = require('@cairn/testing');
-const { Client } = require('pg');
+const { createDatabase, startKafka, startPostgres } = require('@cairn/testing');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,18 +35,6 @@ export function summarizeLags(values) {
   return { n: values.length, p50: percentile(values, 50), p90: percentile(values, 90), p99: percentile(values, 99), max, mean: sum / values.length };
 }
 
-async function createDatabase(adminUrl, name) {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** Polls `status()` until `done(value)` or the deadline: { value, finished }. */
 async function until(status, done, timeoutMs, everyMs = 100) {

@@ -1,4 +1,4 @@
-export { createTestDatabase, startPostgres, findPostgresBin, type PostgresServer } from './postgres';
+export { createDatabase, createTestDatabase, startPostgres, findPostgresBin, type PostgresServer } from './postgres';
 export { startKafka, ensureKafkaClasspath, kafkaVersion, type KafkaServer } from './kafka';
 export { ensureAwsCli, AWS_CLI_REQUIREMENTS } from './aws-cli';
 export { TEST_ENV, testPostgresUrl, testKafkaBrokers, testAwsCli } from './env';

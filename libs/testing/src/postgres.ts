@@ -99,9 +99,13 @@ async function queryOne(url: string, sql: string): Promise<string> {
  * test file (beforeAll): databases are cheap, and files then never see each other's rows.
  */
 export async function createTestDatabase(prefix = 'test'): Promise<string> {
-  const adminUrl = testPostgresUrl();
   const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'test';
-  const name = `${safePrefix}_${randomBytes(6).toString('hex')}`;
+  return createDatabase(testPostgresUrl(), `${safePrefix}_${randomBytes(6).toString('hex')}`);
+}
+
+/** Creates the database `name` (a plain identifier) on the server `adminUrl` reaches; returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a plain database name: ${name}`);
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
