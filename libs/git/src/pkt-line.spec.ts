@@ -34,7 +34,26 @@ describe('pkt-lines', () => {
       checker.push(stream.subarray(cut));
       expect(() => checker.end()).not.toThrow();
       expect(checker.wantSeen).toBe(true);
+      expect(checker.doneSeen).toBe(false);
     }
+  });
+
+  it('notes a done line (the end of the negotiation) wherever the stream is split, and only a whole one', () => {
+    const fetch = Buffer.concat([encodePktLine('command=fetch\n'), Buffer.from('0001'), encodePktLine(`want ${'a'.repeat(40)}\n`), encodePktLine('done\n'), Buffer.from('0000')]);
+    for (let cut = 0; cut <= fetch.length; cut++) {
+      const checker = new PktLineFramingChecker();
+      checker.push(fetch.subarray(0, cut));
+      checker.push(fetch.subarray(cut));
+      expect(checker.doneSeen).toBe(true);
+    }
+    for (const line of ['done', 'done\n']) {
+      const checker = new PktLineFramingChecker();
+      for (const b of encodePktLine(line)) checker.push(Buffer.from([b]));
+      expect(checker.doneSeen).toBe(true);
+    }
+    const checker = new PktLineFramingChecker();
+    checker.push(Buffer.concat([encodePktLine('have 0done\n'), encodePktLine('doneish\n'), Buffer.from('0000')]));
+    expect(checker.doneSeen).toBe(false);
   });
 
   it('notes a want only at the start of a line, wherever the stream is split', () => {

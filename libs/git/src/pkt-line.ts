@@ -55,27 +55,33 @@ export class PktLineReader {
 }
 
 const WANT = 'want ';
+/** Enough of a line's start to tell `want ` and a whole `done` line. */
+const NOTED_BYTES = 5;
 
 /**
  * Checks pkt-line framing of a stream without keeping it: every length header is four hex
  * digits, in range, and the stream does not end inside a line. For requests made only of
  * pkt-lines (upload-pack), so garbage is refused before git ever reads it. On the way it notes
- * whether any line began with `want ` (a fetch that asked for objects, not just for the refs).
+ * whether any line began with `want ` (a fetch that asked for objects, not just for the refs) and
+ * whether one was `done` (the client ended the negotiation: a pack follows).
  */
 export class PktLineFramingChecker {
   private header = '';
   private remaining = 0;
-  /** The first bytes of the pkt-line being read, up to WANT's length. */
+  /** The first bytes of the pkt-line being read (up to NOTED_BYTES), and its payload's length. */
   private start = '';
+  private payloadLength = 0;
   /** Whether a pkt-line began with `want `: a fetch that asked for objects (v0 and v2 alike). */
   wantSeen = false;
+  /** Whether a pkt-line was `done`: the negotiation ended, so git answers with a pack. */
+  doneSeen = false;
 
   push(chunk: Buffer): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, chunk.length - i);
-        if (this.start.length < WANT.length) this.noteStart(chunk.subarray(i, i + Math.min(take, WANT.length - this.start.length)));
+        if (this.start.length < NOTED_BYTES) this.noteStart(chunk.subarray(i, i + Math.min(take, NOTED_BYTES - this.start.length)));
         this.remaining -= take;
         i += take;
         continue;
@@ -90,13 +96,15 @@ export class PktLineFramingChecker {
       if (length <= 2) continue;
       if (length < 4 || length > MAX_PKT_LENGTH) throw new GitCommandError(GitErrorCode.MalformedPktLine, `pkt-line length ${length} out of range`);
       this.remaining = length - 4;
+      this.payloadLength = length - 4;
       this.start = '';
     }
   }
 
   private noteStart(bytes: Buffer): void {
     this.start += bytes.toString('latin1');
-    if (this.start === WANT) this.wantSeen = true;
+    if (this.start.startsWith(WANT)) this.wantSeen = true;
+    if (this.start.length === this.payloadLength && (this.start === 'done' || this.start === 'done\n')) this.doneSeen = true;
   }
 
   /** Call at the end of the stream. */

@@ -17,7 +17,6 @@ import { progressMessage, refusedPushReport } from './report-status';
 import { BodyRefused, exchange, GIT_NO_CACHE_HEADERS } from './storage-bridge';
 import { encodePktLine, FLUSH_PKT } from '@cairn/git';
 
-const DONE_PKT = '0009done\n';
 const ROUTE = /^\/v1\/repos\/([^/]+)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
 /** A fetch request lists wants and haves; git's own http-backend buffers at most 10 MB. */
 const MAX_UPLOAD_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -155,7 +154,6 @@ export class SmartHttpController {
     const framing = new PktLineFramingChecker();
     // A fetch request that ends its negotiation ("done") is answered with a pack: that is a pull.
     // Protocol v2's ls-refs, and the earlier rounds of a long negotiation, are not.
-    let tail = '';
     audit.packRequested = false;
     await exchange(call, req, res, { 'Content-Type': 'application/x-git-upload-pack-result', ...GIT_NO_CACHE_HEADERS }, {
       request: {
@@ -170,9 +168,7 @@ export class SmartHttpController {
           try {
             if (chunk) {
               framing.push(chunk);
-              const text = tail + chunk.toString('latin1');
-              if (text.includes(DONE_PKT)) audit.packRequested = true;
-              tail = text.slice(-(DONE_PKT.length - 1));
+              audit.packRequested = framing.doneSeen;
             } else framing.end();
           } catch (error) {
             throw new BodyRefused(400, (error as Error).message);
